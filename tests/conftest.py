@@ -1,0 +1,24 @@
+"""Test set-up shared by every test.
+
+Jupyter, IPython and matplotlib write state (config, kernels, runtime files, font caches) to the
+user's home by default. Tests point all of it at ``.test_home/`` inside the clone, before any of
+those packages is imported, so that running the tests never touches the user's own set-up.
+"""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_HOME = ROOT / ".test_home"
+for _var, _sub in {
+    "JUPYTER_CONFIG_DIR": "jupyter_config",
+    "JUPYTER_DATA_DIR": "jupyter_data",
+    "JUPYTER_RUNTIME_DIR": "jupyter_runtime",
+    "IPYTHONDIR": "ipython",
+    "MPLCONFIGDIR": "matplotlib",
+}.items():
+    _path = _HOME / _sub
+    _path.mkdir(parents=True, exist_ok=True)
+    os.environ[_var] = str(_path)
+os.environ.setdefault("MPLBACKEND", "Agg")
+# Ignore any system-wide Jupyter config that could change how notebooks run under test.
+os.environ["JUPYTER_PLATFORM_DIRS"] = "1"
