@@ -165,7 +165,9 @@ class Optimizer:
 
         ``params``: list of float arrays (the model's weights, modified in place);
         ``grads``: list of arrays of the same shapes, ``grads[i] = dL/dparams[i]``.
-        Slot variables are created on first sight of each array, with its shape and dtype.
+        Slot variables are created on first sight of each array, with its shape and dtype,
+        and belong to that array object: to load new weights, copy into the arrays
+        (``w[...] = new``) rather than replacing them, or their history starts afresh.
         Increments ``iterations`` by one.
         """
         checked = self._check(params, grads)
