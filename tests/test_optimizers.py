@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from course_lib import optimizers as opt
@@ -320,11 +320,17 @@ def test_adam_first_step_moves_each_weight_by_about_lr_against_the_gradient(g, l
     g = np.array(g)
     w = np.zeros_like(g)
     Adam(learning_rate=lr).apply_gradients([w], [g])
-    np.testing.assert_allclose(w, -lr * np.sign(g), rtol=1e-4)
+    # m = 0.1 g, sqrt(v) = sqrt(0.001) |g|, lr_t = lr sqrt(0.001) / 0.1, so the move is
+    # -lr g / (|g| + eps / sqrt(0.001)): just under lr, whatever the size of g.
+    assert np.all(np.abs(w) <= lr) and np.all(np.sign(w) == -np.sign(g))
+    np.testing.assert_allclose(w, -lr * g / (np.abs(g) + 1e-7 / math.sqrt(0.001)), rtol=1e-9)
+    np.testing.assert_allclose(w, -lr * np.sign(g), rtol=5e-4)
 
 
 @settings(max_examples=50, deadline=None)
-@given(g=st.lists(finite, min_size=1, max_size=6), scale=st.floats(0.1, 100.0))
+@given(g=st.lists(finite.filter(lambda x: abs(x) > 0.1), min_size=1, max_size=6),
+       scale=st.floats(0.1, 100.0))
+@example(g=[0.1001, -1000.0], scale=0.1)  # epsilon matters most for the smallest gradients
 def test_rmsprop_and_adam_ignore_the_scale_of_the_gradient(g, scale):
     g = np.array(g)
     for make in (lambda: RMSprop(0.01), lambda: Adam(0.01)):
