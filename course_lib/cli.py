@@ -1,0 +1,144 @@
+"""The ``course`` command: the instructor's workflow in one sub-command per step.
+
+::
+
+    course release                      regenerate notebooks/ from solutions/ (all chapters)
+    course check                        notebooks/ up to date, every solution at full marks
+    course autograde 01_what_is_ml subs/     grade a folder (or .zip) of <student_id>.ipynb
+    course feedback 01_what_is_ml       feedback/<student>/01_what_is_ml/01_what_is_ml.html
+    course export grades.csv            the grade sheet (one row per student and chapter)
+    course report 01_what_is_ml         share of students passing each exercise, hardest first
+
+Each is a thin layer over nbgrader's own API with this course's ``nbgrader_config.py``;
+``nbgrader autograde`` and friends run by hand in the course folder grade the same way.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .grading import course
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _root(args) -> Path:
+    return course.find_root(args.root)
+
+
+def cmd_release(args) -> int:
+    names = course.release(_root(args), args.chapters or None, progress=_say)
+    _say(f"released {len(names)} chapter(s) to notebooks/")
+    return 0
+
+
+def cmd_check(args) -> int:
+    problems = course.check(_root(args), args.chapters or None, grade=not args.no_grade,
+                            progress=_say)
+    for problem in problems:
+        _say(f"PROBLEM {problem}")
+    if problems:
+        _say(f"{len(problems)} problem(s)")
+        return 1
+    _say("notebooks/ matches solutions/" + ("" if args.no_grade else
+                                            " and every solution scores full marks"))
+    return 0
+
+
+def cmd_autograde(args) -> int:
+    overrides = {"Execute.timeout": args.timeout} if args.timeout else {}
+    scores = course.autograde(_root(args), args.chapter, args.submissions,
+                              students=args.student or None, progress=_say, **overrides)
+    _say(f"autograded {len(scores)} submission(s) of {args.chapter}")
+    return 0
+
+
+def cmd_feedback(args) -> int:
+    paths = course.feedback(_root(args), args.chapter, args.student or None, progress=_say)
+    _say(f"wrote {len(paths)} feedback file(s)")
+    return 0
+
+
+def cmd_export(args) -> int:
+    path = course.export_grades(_root(args), args.to, args.chapter or None)
+    _say(f"wrote {path}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    rates = course.pass_rates(_root(args), args.chapter)
+    sys.stdout.write(course.format_pass_rates(args.chapter, rates))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="course", description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Run `course <command> -h` for the options of each command.")
+    parser.add_argument("--root", help="course folder (default: the nearest folder at or "
+                                       "above the current one with nbgrader_config.py)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+
+    p = sub.add_parser("release", help="regenerate every student notebook from the solutions",
+                       description="Run nbgrader generate_assignment for each chapter of "
+                                   "solutions/ (or those named), writing notebooks/.")
+    p.add_argument("chapters", nargs="*", help="chapter names (default: all)")
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("check", help="check notebooks/ is what the solutions generate and "
+                                     "that every solution passes its own tests",
+                       description="Regenerate the chapters in a scratch copy, compare with "
+                                   "notebooks/, autograde each solution and require full "
+                                   "marks. Exit status 1 when anything is wrong.")
+    p.add_argument("chapters", nargs="*", help="chapter names (default: all)")
+    p.add_argument("--no-grade", action="store_true", help="only compare notebooks/")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("autograde", help="autograde a chapter's submissions",
+                       description="Collect SUBMISSIONS (a folder or zip of "
+                                   "<student_id>.ipynb) into submitted/ and autograde them "
+                                   "with nbgrader; without SUBMISSIONS, grade what is already "
+                                   "in submitted/. Scores go to the gradebook.")
+    p.add_argument("chapter")
+    p.add_argument("submissions", nargs="?", help="folder or .zip of <student_id>.ipynb")
+    p.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    p.add_argument("--timeout", type=int, help="per-cell timeout in seconds for this run")
+    p.set_defaults(func=cmd_autograde)
+
+    p = sub.add_parser("feedback", help="produce the feedback HTML of autograded submissions",
+                       description="Write feedback/<student>/<chapter>/<chapter>.html: per "
+                                   "exercise passed or not, points, and the failed check's "
+                                   "message (never hidden tests or tracebacks).")
+    p.add_argument("chapter")
+    p.add_argument("--student", action="append", help="only this student (repeatable)")
+    p.set_defaults(func=cmd_feedback)
+
+    p = sub.add_parser("export", help="export grades to CSV",
+                       description="Write the grade sheet with nbgrader's CSV exporter.")
+    p.add_argument("to", nargs="?", default="grades.csv", help="CSV file (default grades.csv)")
+    p.add_argument("--chapter", action="append", help="only this chapter (repeatable)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("report", help="share of students passing each exercise of a chapter",
+                       description="For each exercise, how many autograded students got full "
+                                   "marks, hardest first.")
+    p.add_argument("chapter")
+    p.set_defaults(func=cmd_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except course.CourseError as error:
+        print(f"course {args.command}: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

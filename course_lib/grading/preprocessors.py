@@ -1,0 +1,379 @@
+"""nbgrader preprocessors that make autograding fair to students and safe for hidden tests.
+
+Stock nbgrader 0.9 has four behaviours this course cannot live with; each class below fixes one
+and is switched on from ``nbgrader_config.py`` (see :func:`course_lib.grading.config.configure`),
+so ``nbgrader autograde`` run by hand behaves exactly like ``course autograde``.
+
+==========================  =====================================================================
+stock behaviour             fix
+==========================  =====================================================================
+a deleted test cell is      :class:`RestoreTestCells` rebuilds every test cell from the gradebook,
+not graded at all; a        once each, in the source notebook's position, whatever the student
+duplicated one voids the    did to the copies in the submission (edited, deleted, duplicated)
+notebook (DeduplicateIds
+strips its metadata)
+any stderr output fails a   :class:`StripHarmlessWarnings` removes the text of Python warnings
+test cell, so a correct     (``file:line: SomeWarning: message`` plus its source line) before
+answer that triggers a      the scores are saved; anything else on stderr, and every raised
+DeprecationWarning scores   error, still fails the cell
+zero
+a runaway cell is           :class:`Execute` keeps nbgrader's interrupt-and-continue, and when the
+interrupted, but a kernel   kernel ignores the interrupt (a bare ``except:`` around the loop) or
+that ignores the interrupt  dies, it restarts the kernel and replays the cells that had run, so
+(or dies) fails the whole   one runaway or crashing cell costs one exercise
+notebook
+the feedback HTML shows     :class:`CleanFeedback` replaces each test cell by a one-line verdict:
+the test cells, hidden      passed or failed, the points, and for a failure the message of the
+tests and tracebacks        failed check only (never hidden code, tracebacks or hidden values)
+==========================  =====================================================================
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from queue import Empty
+from time import monotonic
+
+import nbformat
+from nbformat.notebooknode import NotebookNode
+from jupyter_core.utils import ensure_async, run_sync
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from traitlets import Integer, List, Unicode
+
+from nbgrader import utils
+from nbgrader.api import Gradebook
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import Execute as _StockExecute
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+__all__ = ["RestoreTestCells", "StripHarmlessWarnings", "Execute", "CleanFeedback",
+           "is_test_cell"]
+
+
+def is_test_cell(cell) -> bool:
+    """An autograder test cell: graded, not an answer (nbgrader's ``grade and not solution``)."""
+    return utils.is_grade(cell) and not utils.is_solution(cell)
+
+
+def _grade_id(cell):
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+# --------------------------------------------------------------------------------------------
+# Sanitising: the test cells
+# --------------------------------------------------------------------------------------------
+class RestoreTestCells(NbGraderPreprocessor):
+    """Grade every submission with the original test cells, exactly once each, in place.
+
+    Replaces nbgrader's ``DeduplicateIds`` in ``Autograde.sanitize_preprocessors`` (it must run
+    before ``OverwriteCells``). For each notebook:
+
+    1. every submitted cell that carries the id of a test cell is removed, whatever its content
+       (an edited copy, a second copy pasted elsewhere, a copy whose type was changed);
+    2. each test cell of the gradebook is inserted again, source and points from the gradebook,
+       right after the nearest cell that precedes it in the instructor's source notebook and is
+       present in the submission (so it lands under its answer cell);
+    3. a duplicated answer cell keeps its id on the last copy only (the one whose definitions
+       are in force when the tests run), as stock nbgrader does; the earlier copies become
+       plain code cells instead of cells with emptied nbgrader metadata, which nbgrader's
+       metadata validator rejects.
+    """
+
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        info = resources["nbgrader"]
+        notebook_id, assignment_id = info["notebook"], info["assignment"]
+        with Gradebook(info["db_url"]) as gb:
+            source_nb = gb.find_notebook(notebook_id, assignment_id)
+            tests = {cell.name: cell for cell in source_nb.grade_cells
+                     if cell.cell_type == "code" and not _is_solution_id(source_nb, cell.name)}
+            sources = {cell.name: cell for cell in source_nb.source_cells}
+            order = self._source_order(assignment_id, notebook_id,
+                                       [cell.name for cell in source_nb.source_cells])
+
+        removed = [_grade_id(c) for c in nb.cells if _grade_id(c) in tests]
+        nb.cells = [c for c in nb.cells if _grade_id(c) not in tests]
+        self._deduplicate_answers(nb)
+
+        for name in [n for n in order if n in tests]:
+            copies = removed.count(name)
+            if copies != 1:
+                self.log.warning("Test cell '%s' appeared %d times in the submission; "
+                                 "grading it once, from the source", name, copies)
+            cell = self._rebuild(sources[name], tests[name].max_score)
+            nb.cells.insert(self._insert_position(nb, order, name), cell)
+        return nb, resources
+
+    def _source_order(self, assignment_id: str, notebook_id: str, fallback: list) -> list:
+        """grade_ids in the order of the instructor's notebook (the gradebook keeps no order)."""
+        coursedir = CourseDirectory(parent=self)
+        path = Path(coursedir.format_path(coursedir.source_directory, ".", assignment_id),
+                    f"{notebook_id}.ipynb")
+        if not path.exists():
+            # the gradebook lists cells in the order generate_assignment saved them
+            return fallback
+        source = nbformat.read(path, as_version=4)
+        order = [_grade_id(c) for c in source.cells if _grade_id(c)]
+        return order + [name for name in fallback if name not in order]
+
+    @staticmethod
+    def _deduplicate_answers(nb: NotebookNode) -> None:
+        seen = set()
+        for cell in reversed(nb.cells):
+            name = _grade_id(cell)
+            if name is None:
+                continue
+            if name in seen:
+                del cell.metadata["nbgrader"]
+            seen.add(name)
+
+    @staticmethod
+    def _insert_position(nb: NotebookNode, order: list, name: str) -> int:
+        present = {_grade_id(c): i for i, c in enumerate(nb.cells) if _grade_id(c)}
+        index = order.index(name)
+        for before in reversed(order[:index]):
+            if before in present:
+                return present[before] + 1
+        for after in order[index + 1:]:
+            if after in present:
+                return present[after]
+        return len(nb.cells)
+
+    @staticmethod
+    def _rebuild(source_cell, points: float) -> NotebookNode:
+        cell = nbformat.v4.new_code_cell(source_cell.source)
+        cell.metadata = NotebookNode({
+            "deletable": False,
+            "editable": False,
+            "nbgrader": {
+                "grade": True, "solution": False, "locked": True,
+                "grade_id": source_cell.name, "points": float(points),
+                "checksum": source_cell.checksum, "cell_type": "code", "schema_version": 3,
+            },
+        })
+        # nbformat >= 4.5 gives every cell a random id; a stable one keeps outputs diffable
+        cell.id = re.sub(r"[^A-Za-z0-9_-]", "-", source_cell.name)[:64]
+        return cell
+
+
+def _is_solution_id(source_nb, name: str) -> bool:
+    return any(cell.name == name for cell in source_nb.solution_cells)
+
+
+# --------------------------------------------------------------------------------------------
+# Autograding: warnings on stderr
+# --------------------------------------------------------------------------------------------
+#: A warning as Python's ``warnings.showwarning`` prints it: ``path:line: Category: message``,
+#: the message possibly over several lines, then (usually) the offending source line indented.
+_WARNING_LINE = re.compile(r"^.*?:\d+: (?P<category>[A-Za-z_][\w.]*Warning): ")
+
+
+class StripHarmlessWarnings(NbGraderPreprocessor):
+    """Remove Python warnings from stderr so that a correct answer keeps its points.
+
+    nbgrader scores a test cell zero as soon as it has any stderr output. Warnings
+    (``DeprecationWarning`` from a library, ``ConvergenceWarning`` from scikit-learn, NumPy's
+    ``RuntimeWarning``) say nothing about whether the answer is right: the checks decide that.
+    This removes each warning block whose category is in ``categories`` (a regular expression,
+    default: any ``...Warning``); other stderr text is kept and still fails the cell, and a
+    raised error is an ``error`` output, which this never touches. A stream left empty is
+    dropped.
+    """
+
+    categories = Unicode(
+        r".*Warning",
+        help="Regular expression for the warning categories to strip from stderr.",
+    ).tag(config=True)
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type != "code":
+            return cell, resources
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.output_type == "stream" and output.name == "stderr":
+                output.text = self.strip(output.text)
+                if not output.text.strip():
+                    continue
+            kept.append(output)
+        cell.outputs = kept
+        return cell, resources
+
+    def strip(self, text: str) -> str:
+        """``text`` without the warning blocks of the configured categories."""
+        allowed = re.compile(rf"(?:{self.categories})$")
+        lines = text.splitlines(keepends=True)
+        kept, skipping = [], False
+        for line in lines:
+            match = _WARNING_LINE.match(line)
+            if match:
+                category = match.group("category").rsplit(".", 1)[-1]
+                skipping = bool(allowed.match(category))
+                if skipping:
+                    continue
+            elif skipping and (line.startswith((" ", "\t")) or not line.strip()):
+                # the indented source line (and blank lines) that belong to the warning
+                continue
+            else:
+                skipping = False
+            kept.append(line)
+        return "".join(kept)
+
+
+# --------------------------------------------------------------------------------------------
+# Autograding: runaway cells
+# --------------------------------------------------------------------------------------------
+class Execute(_StockExecute):
+    """nbgrader's Execute, plus recovery from a kernel that ignores the timeout interrupt or dies.
+
+    On a timeout nbgrader interrupts the kernel, records ``CellTimeoutError`` in the cell and
+    goes on. But a loop that swallows ``KeyboardInterrupt`` (``while True: try: ... except:
+    pass`` is a common student pattern) never goes idle, nbclient then raises
+    ``CellTimeoutError`` out of the run and nbgrader fails the whole notebook; a kernel killed
+    by the student's code (``os._exit``, memory) does the same with ``DeadKernelError``. Here
+    both cost only the cell: the error is recorded in it, the kernel is restarted and the code
+    cells that ran before are executed again silently (their recorded outputs are kept), so the
+    following exercises are graded normally.
+    """
+
+    timeout = Integer(
+        60, allow_none=True,
+        help="Seconds a single cell may run before it is interrupted and marked as failed.",
+    ).tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._replay: list[str] = []
+        return super().preprocess(nb, resources, km)
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None,
+                                 store_history=True):
+        try:
+            result = await super().async_execute_cell(cell, cell_index, execution_count,
+                                                      store_history)
+        except (CellTimeoutError, DeadKernelError) as error:
+            self.log.warning("Cell %d: %s; restarting the kernel and replaying %d cells",
+                             cell_index, type(error).__name__, len(self._replay))
+            cell.outputs.append(self._error_output(error))
+            await self._restart_and_replay()
+            return cell
+        if cell.cell_type == "code":
+            self._replay.append(cell.source)
+        return result
+
+    # nbclient binds the synchronous wrapper to its own coroutine; rebind it to ours
+    execute_cell = run_sync(async_execute_cell)
+
+    def _error_output(self, error) -> NotebookNode:
+        if isinstance(error, DeadKernelError):
+            ename, evalue = "DeadKernelError", "The kernel died while running this cell."
+        else:
+            ename = self.error_on_timeout.get("ename", "CellTimeoutError")
+            evalue = f"The cell ran longer than {self.timeout} s and was stopped."
+        return nbformat.v4.new_output("error", ename=ename, evalue=evalue,
+                                      traceback=[f"{ename}: {evalue}"])
+
+    async def _restart_and_replay(self) -> None:
+        await ensure_async(self.km.restart_kernel(now=True))
+        await ensure_async(self.kc.wait_for_ready(timeout=self.startup_timeout))
+        for source in self._replay:
+            msg_id = self.kc.execute(source, store_history=False, allow_stdin=False)
+            await self._wait_reply(msg_id, self.timeout)
+
+    async def _wait_reply(self, msg_id: str, seconds) -> bool:
+        deadline = monotonic() + (seconds or 1e9)
+        while (remaining := deadline - monotonic()) > 0:
+            try:
+                reply = await ensure_async(self.kc.shell_channel.get_msg(timeout=remaining))
+            except Empty:
+                break
+            if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                return True
+        self.log.warning("A replayed cell did not finish in %s s", seconds)
+        return False
+
+
+# --------------------------------------------------------------------------------------------
+# Feedback: never show hidden tests
+# --------------------------------------------------------------------------------------------
+#: Exceptions whose message is written for the student by the check helpers.
+_FRIENDLY = ("CheckFailed",)
+
+
+class CleanFeedback(NbGraderPreprocessor):
+    """Turn each test cell of an autograded notebook into a verdict a student may read.
+
+    Runs in ``GenerateFeedback.preprocessors`` after ``GetGrades`` (which puts the score in
+    the cell metadata). The test cell's code (visible and hidden checks alike) is replaced by a
+    comment naming the exercise, and its outputs by one text output:
+
+    - ``Passed: 2.0 / 2.0 points``;
+    - ``Not passed: 0.0 / 2.0 points`` followed by the message of the failed check when it was
+      a ``CheckFailed`` (its message is the friendly feedback and hidden checks leave the
+      expected value out of it), or by the error's name for anything else (the exception text
+      could quote a hidden input), or by a timeout notice.
+
+    Tracebacks are never shown: they quote the test code. Hidden-test markers in any other
+    cell are removed with everything between them, in case a student pasted them there.
+    """
+
+    begin_hidden = Unicode("### BEGIN HIDDEN TESTS").tag(config=True)
+    end_hidden = Unicode("### END HIDDEN TESTS").tag(config=True)
+    max_message = Integer(2000, help="Longest check message shown, in characters.").tag(
+        config=True)
+    friendly_errors = List(list(_FRIENDLY), help="Exception names whose message is shown."
+                           ).tag(config=True)
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if is_test_cell(cell):
+            return self._verdict(cell), resources
+        if self.begin_hidden in cell.source:
+            hidden = re.compile(re.escape(self.begin_hidden) + r".*?(" +
+                                re.escape(self.end_hidden) + r"|\Z)", re.S)
+            cell.source = hidden.sub("", cell.source)
+        return cell, resources
+
+    def _verdict(self, cell):
+        meta = cell.metadata.nbgrader
+        name = meta.get("grade_id", "")
+        exercise = name[:-len("_test")] if name.endswith("_test") else name
+        score, points = meta.get("score"), meta.get("points")
+        errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+        stderr = [o for o in cell.get("outputs", []) if o.output_type == "stream"
+                  and o.name == "stderr"]
+        full = score is not None and points is not None and float(score) >= float(points)
+        if full:
+            text = f"Passed: {_fmt(score)} / {_fmt(points)} points."
+        else:
+            text = f"Not passed: {_fmt(score)} / {_fmt(points)} points.\n\n"
+            text += self._reason(errors, stderr)
+        cell.source = f"# Checks for exercise '{exercise}' (their code is not shown here)"
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text + "\n")]
+        cell.execution_count = None
+        return cell
+
+    def _reason(self, errors, stderr) -> str:
+        if errors:
+            error = errors[0]
+            ename = error.get("ename", "Error")
+            if ename in self.friendly_errors:
+                return _strip_ansi(error.get("evalue", ""))[: self.max_message]
+            if ename == "CellTimeoutError":
+                return ("Your code ran for too long and was stopped (an endless loop, or "
+                        "far more work than the exercise needs).")
+            if ename == "NotImplementedError":
+                return "This exercise has not been answered yet (NotImplementedError)."
+            return (f"Running the checks raised {ename}. Run the exercise and its check "
+                    f"cell in your notebook to see the details.")
+        if stderr:
+            return ("The checks wrote to the error stream (stderr); graded cells must run "
+                    "without error output.")
+        return "The checks did not pass."
+
+
+def _fmt(value) -> str:
+    return "?" if value is None else f"{float(value):g}"
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text)

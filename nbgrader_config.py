@@ -1,0 +1,19 @@
+"""nbgrader settings for this course (read by every ``nbgrader`` and ``course`` command).
+
+The settings live in ``course_lib.grading.config.configure`` so that the ``course`` command,
+the tests and ``nbgrader`` run by hand in this directory all grade the same way:
+
+- ``solutions/`` is nbgrader's source directory, ``notebooks/`` its release directory;
+  ``submitted/``, ``autograded/``, ``feedback/`` and ``gradebook.db`` are made here and ignored
+  by git;
+- per-cell timeout: 60 s (``DEFAULT_TIMEOUT``); a runaway cell fails, the rest still scores;
+- deleted, edited or duplicated test cells are restored from the gradebook, once each;
+- Python warnings on stderr are stripped before scoring (other stderr output still fails);
+- feedback shows, per exercise, pass/fail, points and the failed check's message only.
+
+Gradebook: SQLite ``gradebook.db`` here, or any SQLAlchemy URL in ``$COURSE_GRADEBOOK_URL``.
+"""
+from course_lib.grading.config import configure
+
+c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
+configure(c)
