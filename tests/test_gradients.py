@@ -121,9 +121,13 @@ def test_relative_error_by_hand():
     assert isinstance(relative_error([1.0], [1.0]), float)
 
 
+# Magnitudes kept above 1e-100: scaling a subnormal number loses digits, which would make the
+# scale-free property fail for reasons that have nothing to do with relative_error.
+_entries = st.one_of(st.just(0.0), st.floats(1e-100, 1e6), st.floats(-1e6, -1e-100))
+
+
 @settings(max_examples=50, deadline=None)
-@given(arrays(np.float64, st.integers(1, 6), elements=st.floats(-1e6, 1e6)),
-       st.floats(1e-3, 1e3))
+@given(arrays(np.float64, st.integers(1, 6), elements=_entries), st.floats(1e-3, 1e3))
 def test_relative_error_is_symmetric_bounded_and_scale_free(a, scale):
     b = a[::-1].copy()
     err = relative_error(a, b)
