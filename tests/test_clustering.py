@@ -8,6 +8,7 @@ from hypothesis.extra import numpy as hnp
 from scipy.spatial.distance import cdist
 from sklearn.cluster import KMeans as SkKMeans
 from sklearn.datasets import load_iris, make_blobs
+from threadpoolctl import threadpool_limits
 
 from course_lib.clustering import (KMeans, kmeans_assign, kmeans_inertia, kmeans_plusplus,
                                    kmeans_update)
@@ -39,6 +40,14 @@ def loop_means(X, labels, k):
 
 def loop_inertia(X, centers, labels):
     return sum(float(((x - centers[lab]) ** 2).sum()) for x, lab in zip(X, labels))
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    # scikit-learn's KMeans runs OpenMP threads; on a busy 2-core CI machine their spin-waits
+    # make these small fits take seconds. One thread is plenty for the sizes used here.
+    with threadpool_limits(limits=1):
+        yield
 
 
 def rng_data(seed=0, n=60, d=3):

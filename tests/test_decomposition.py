@@ -59,6 +59,16 @@ def test_float_n_components_matches_sklearn(share):
     assert ours.explained_variance_ratio_[:-1].sum() <= share
 
 
+def test_float_n_components_needs_strictly_more_than_the_share():
+    # Two uncorrelated features of equal variance: each component explains exactly half,
+    # and "more than 50%" takes both (scikit-learn's side='right' rule).
+    X = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0]])
+    pca = PCA(0.5).fit(X)
+    np.testing.assert_array_equal(pca.explained_variance_ratio_, [0.5, 0.5])
+    assert pca.n_components_ == 2
+    assert PCA(0.49).fit(X).n_components_ == 1
+
+
 def test_against_covariance_eigen_decomposition():
     # An independent route: the eigenvalues of np.cov are the explained variances.
     X = _datasets()["correlated"]
