@@ -5,6 +5,7 @@ Run from the repository root:
     python benchmarks/foundation.py                # all rows, threads = CPU cores
     python benchmarks/foundation.py --threads 1    # single-threaded on both sides
     python benchmarks/foundation.py --repeats 21   # more repeats on a noisy machine
+    python benchmarks/foundation.py --only conv2d  # one row
 
 Each row times course_lib and a reference implementation on the same data in the same run,
 with the same number of threads (BLAS and OpenMP through threadpoolctl, PyTorch through
@@ -164,6 +165,8 @@ def main(argv=None):
     parser.add_argument("--kmeans-repeats", type=int, default=5,
                         help="timed fits per side for KMeans (default 5)")
     parser.add_argument("--n-init", type=int, default=10, help="KMeans restarts (default 10)")
+    parser.add_argument("--only", choices=["conv2d", "kmeans", "pca"], action="append",
+                        help="run only this row (may be given more than once)")
     args = parser.parse_args(argv)
 
     from threadpoolctl import threadpool_limits
@@ -171,9 +174,10 @@ def main(argv=None):
     print(f"course_lib foundation benchmark: {args.threads} thread(s) on each side "
           f"(machine: {os.cpu_count()} cores), NumPy {np.__version__}")
     with threadpool_limits(limits=args.threads):
-        rows = [bench_conv2d(args.repeats, args.threads),
-                bench_kmeans(args.kmeans_repeats, args.n_init),
-                bench_pca(args.repeats)]
+        benches = {"conv2d": lambda: bench_conv2d(args.repeats, args.threads),
+                   "kmeans": lambda: bench_kmeans(args.kmeans_repeats, args.n_init),
+                   "pca": lambda: bench_pca(args.repeats)}
+        rows = [run() for name, run in benches.items() if not args.only or name in args.only]
 
     width = max(len(r[0]) for r in rows)
     print(f"\n{'task':<{width}}  {'ours ms':>9}  {'ref ms':>9}  {'ratio':>6}  {'best':>6}  notes")

@@ -22,7 +22,7 @@ How it is computed: "im2col". A strided view of the padded image lists every win
 ``(kh * kw * C_in, C_out)`` gives every output pixel at once. The backward pass works kernel
 offset by kernel offset (a loop of ``kh * kw`` matrix products, never a loop over pixels): the
 pixels each offset meets give ``dkernel``, and ``grad @ kernel[u, v]^T`` is added back onto them
-to give ``dx``.
+to give ``dx``; see :func:`conv2d_backward` for how it does so without copying windows.
 """
 from __future__ import annotations
 
@@ -224,43 +224,48 @@ def conv2d(x, kernel, bias=None, strides=1, padding="valid"):
 def conv2d_backward(grad_out, x, kernel, strides=1, padding="valid"):
     """Gradients of a loss L through :func:`conv2d`, given ``grad_out = dL/dy``.
 
-    Write ``X_uv`` for the (N * H_out * W_out, C_in) matrix of the pixels that kernel offset
-    (u, v) meets in every window, and ``G`` for grad_out as a (N * H_out * W_out, C_out) matrix.
-    Since ``y = sum_{u, v} X_uv @ kernel[u, v] + bias``:
+    Write ``X_uv`` for the pixels that kernel offset (u, v) meets, one row per window, and ``G``
+    for grad_out, one row per window. Since ``y = sum_{u, v} X_uv @ kernel[u, v] + bias``:
 
-    * ``dkernel[u, v] = X_uv^T @ G``  -> (kh, kw, C_in, C_out), one batched matrix product
+    * ``dkernel[u, v] = X_uv^T @ G``  -> (kh, kw, C_in, C_out)
     * ``dbias = sum of G over its rows``  -> (C_out,)
     * ``dX_uv = G @ kernel[u, v]^T``, added back onto the pixels X_uv was read from
       -> dx: (N, H, W, C_in)
 
     grad_out: (N, H_out, W_out, C_out), the shape conv2d returned. Returns (dx, dkernel, dbias).
+
+    How, without copying windows: lay the padded image out as one long list of pixels,
+    ``(N * Hp * Wp, C_in)``, and put each window's gradient on the pixel at its top-left corner
+    (zero on every other pixel). Offset (u, v) from a pixel is then ``u * Wp + v`` rows further
+    down the list, so ``X_uv`` is simply a slice of the list, and every product runs directly
+    on the image's memory. The zero rows (pixels where no window starts) add nothing.
     """
     func = "conv2d_backward"
-    x, kernel, strides, (ho, wo), pads = _conv_setup(func, x, kernel, strides, padding)
+    x, kernel, (sh, sw), (ho, wo), pads = _conv_setup(func, x, kernel, strides, padding)
     n, c_out = x.shape[0], kernel.shape[3]
     grad_out = _check_grad_out(func, grad_out, (n, ho, wo, c_out))
     dtype = _float_dtype(x, kernel, grad_out)
     fh, fw, c_in, _ = kernel.shape
-    xp = _pad(x.astype(dtype, copy=False), pads)
-    g = np.ascontiguousarray(grad_out, dtype=dtype).reshape(-1, c_out)
-    k_by_offset = kernel.astype(dtype, copy=False).reshape(fh * fw, c_in, c_out)
+    kernel = kernel.astype(dtype, copy=False)
 
-    # The same numbers as the forward im2col matrix, stored offset by offset: (kh * kw, M, C_in).
-    # Each block is then one contiguous copy of image rows, and its transpose feeds BLAS
-    # directly, which measured about twice as fast as reusing the (M, kh * kw * C_in) layout.
-    x_by_offset = np.empty((fh * fw, n, ho, wo, c_in), dtype=dtype)
-    for u, v, where in _offset_slices((fh, fw), strides, (ho, wo)):
-        x_by_offset[u * fw + v] = xp[where]
-    x_by_offset = x_by_offset.reshape(fh * fw, -1, c_in)
-    dkernel = np.matmul(x_by_offset.transpose(0, 2, 1), g).reshape(kernel.shape)
-    # a matrix-vector product sums the rows far faster than g.sum(axis=0)
-    dbias = g.T @ np.ones(g.shape[0], dtype=dtype)
+    xp = np.ascontiguousarray(_pad(x.astype(dtype, copy=False), pads))
+    _, hp, wp, _ = xp.shape
+    g_grid = np.zeros((n, hp, wp, c_out), dtype=dtype)
+    g_grid[:, :sh * (ho - 1) + 1:sh, :sw * (wo - 1) + 1:sw] = grad_out
+    g_rows = g_grid.reshape(-1, c_out)
+    x_rows = xp.reshape(-1, c_in)
 
-    # One small product per kernel offset, added at once while it is still in cache.
-    dxp = np.zeros(xp.shape, dtype=dtype)
-    for u, v, where in _offset_slices((fh, fw), strides, (ho, wo)):
-        dxp[where] += (g @ k_by_offset[u * fw + v].T).reshape(n, ho, wo, c_in)
-    return _crop(dxp, pads, x.shape), dkernel, dbias
+    dkernel = np.empty(kernel.shape, dtype=dtype)
+    dx_rows = np.zeros(x_rows.shape, dtype=dtype)
+    for u in range(fh):
+        for v in range(fw):
+            shift = u * wp + v
+            g_here = g_rows[:len(g_rows) - shift]
+            dkernel[u, v] = x_rows[shift:].T @ g_here
+            dx_rows[shift:] += g_here @ kernel[u, v].T
+    # a matrix-vector product sums the rows far faster than grad_out.sum(axis=(0, 1, 2))
+    dbias = g_rows.T @ np.ones(len(g_rows), dtype=dtype)
+    return _crop(dx_rows.reshape(xp.shape), pads, x.shape), dkernel, dbias
 
 
 # --------------------------------------------------------------------------------------------
