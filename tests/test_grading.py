@@ -1,0 +1,408 @@
+"""The grading round trip, for every chapter in solutions/, through real nbgrader commands.
+
+For each chapter a module-scoped fixture builds a throwaway course (the repository's
+``nbgrader_config.py`` plus a short per-cell timeout), releases the chapter with
+``nbgrader generate_assignment``, grades a whole class of made-up submissions in ONE
+``course autograde`` run (the instructor's command, over nbgrader's API), writes the feedback
+with ``nbgrader generate_feedback``, and every proof below reads that one run:
+
+==========================  ================================================================
+student id                  submission
+==========================  ================================================================
+``solution``                the solution notebook                       -> full marks
+``blank``                   the untouched student notebook              -> zero
+``wrong-<k>``               the k-th entry of tests/wrong_answers/<chapter>.yml in its
+                            exercise, the solution everywhere else      -> loses that exercise only
+``runaway-tampered``        first exercise answered by an endless loop; every test cell
+                            edited to just ``passed(...)`` (which would pass), pasted once
+                            more right after itself and once more at the end
+                                                                        -> first exercise zero,
+                                                                           the others full, every
+                                                                           test once, in place
+``deleted-warning``         the solution with every test cell deleted, and a hook that
+                            prints a FutureWarning on stderr in every later cell
+                                                                        -> full marks
+==========================  ================================================================
+
+A new chapter gets all of this by existing: a folder ``solutions/NN_slug/`` and its
+``tests/wrong_answers/NN_slug.yml``. ``COURSE_TEST_TIMEOUT`` (seconds, default 10) is the
+per-cell timeout of these runs: every cell of every chapter must finish within it on CI.
+"""
+from __future__ import annotations
+
+import copy
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import nbformat
+import pytest
+
+yaml = pytest.importorskip("yaml")
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Another course folder to run these proofs on (debugging aid); the repository by default.
+COURSE = Path(os.environ.get("COURSE_TEST_ROOT", ROOT)).resolve()
+TIMEOUT = int(os.environ.get("COURSE_TEST_TIMEOUT", "10"))
+CHAPTER = re.compile(r"^\d\d_[a-z0-9_]+$")
+BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+
+
+def _chapters() -> list[str]:
+    solutions = COURSE / "solutions"
+    if not solutions.is_dir():
+        return []
+    return sorted(p.name for p in solutions.iterdir()
+                  if p.is_dir() and CHAPTER.match(p.name) and (p / f"{p.name}.ipynb").exists())
+
+
+CHAPTERS = _chapters() or [pytest.param(None, marks=pytest.mark.skip(
+    reason=f"no chapter in {COURSE / 'solutions'} yet"))]
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    # nbgrader runs the `alembic` executable to create a gradebook: it lives next to python
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
+    return env
+
+
+def _run(args: list[str], cwd: Path, timeout: int = 900) -> subprocess.CompletedProcess:
+    result = subprocess.run(args, cwd=cwd, env=_env(), capture_output=True, text=True,
+                            timeout=timeout)
+    assert result.returncode == 0, (
+        f"{' '.join(args)} failed ({result.returncode}):\n{result.stdout[-4000:]}\n"
+        f"{result.stderr[-6000:]}")
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Notebook surgery, written for these tests only
+# --------------------------------------------------------------------------------------------
+def grade_id(cell) -> str | None:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def is_answer(cell) -> bool:
+    return bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
+
+
+def is_test(cell) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution")
+
+
+def exercises_of(source_nb) -> dict[str, str]:
+    """{answer grade_id: grade_id of the test cell that grades it}, in notebook order.
+
+    The chapter convention is one answer cell followed by exactly one test cell."""
+    pairs, answer = {}, None
+    for cell in source_nb.cells:
+        if is_answer(cell):
+            answer = grade_id(cell)
+        elif is_test(cell):
+            assert answer is not None, f"test cell {grade_id(cell)} has no answer cell before it"
+            assert answer not in pairs, f"answer {answer} is followed by two test cells"
+            pairs[answer] = grade_id(cell)
+            answer = None
+    return pairs
+
+
+def answer_source(source_nb, exercise: str) -> str:
+    return next(c.source for c in source_nb.cells if grade_id(c) == exercise)
+
+
+def fill_answers(blank_nb, source_nb, replace: dict[str, str] | None = None):
+    """The student notebook with every answer cell holding the solution's code (or replace's)."""
+    nb = copy.deepcopy(blank_nb)
+    for cell in nb.cells:
+        if is_answer(cell):
+            name = grade_id(cell)
+            cell.source = (replace or {}).get(name, answer_source(source_nb, name))
+    return nb
+
+
+def _copy_cell(cell):
+    clone = copy.deepcopy(cell)
+    clone["id"] = uuid.uuid4().hex[:8]  # as Jupyter does on paste: new id, same metadata
+    return clone
+
+
+WARNING_HOOK = (
+    "import warnings as _course_warnings\n"
+    "def _course_warn(_info):\n"
+    "    with _course_warnings.catch_warnings():\n"
+    "        _course_warnings.simplefilter('always')\n"
+    "        _course_warnings.warn('this spelling will change in a future version',"
+    " FutureWarning)\n"
+    "get_ipython().events.register('pre_run_cell', _course_warn)\n"
+)
+
+
+def load_wrong_answers(chapter: str) -> list[dict]:
+    path = COURSE / "tests" / "wrong_answers" / f"{chapter}.yml"
+    assert path.exists(), f"{chapter}: no stored wrong answers at {path}"
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(entries, list) and entries, f"{path} must be a non-empty list"
+    return entries
+
+
+def build_submissions(chapter: str, source_nb, blank_nb, folder: Path) -> dict:
+    """Write the class's notebooks to folder/<student>.ipynb; returns what each should score."""
+    pairs = exercises_of(source_nb)
+    folder.mkdir(parents=True)
+    plan = {}
+
+    def write(student, nb, **expect):
+        nbformat.write(nb, folder / f"{student}.ipynb")
+        plan[student] = expect
+
+    write("solution", source_nb)
+    write("blank", blank_nb)
+    for k, entry in enumerate(load_wrong_answers(chapter)):
+        write(f"wrong-{k}", fill_answers(blank_nb, source_nb, {entry["exercise"]: entry["source"]}),
+              exercise=entry["exercise"], mistake=entry["mistake"])
+
+    first = next(iter(pairs))
+    nb = fill_answers(blank_nb, source_nb, {first: "while True:\n    pass\n"})
+    cells = []
+    for cell in nb.cells:
+        if is_test(cell):
+            exercise = next(a for a, t in pairs.items() if t == grade_id(cell))
+            cell.source = f"passed({exercise!r})\n"
+            cells += [cell, _copy_cell(cell)]
+        else:
+            cells.append(cell)
+    cells += [_copy_cell(c) for c in nb.cells if is_test(c)]
+    nb.cells = cells
+    write("runaway-tampered", nb, looping=first)
+
+    nb = fill_answers(blank_nb, source_nb, {first: WARNING_HOOK + answer_source(source_nb, first)})
+    nb.cells = [c for c in nb.cells if not is_test(c)]
+    write("deleted-warning", nb)
+    return plan
+
+
+# --------------------------------------------------------------------------------------------
+# One graded class per chapter
+# --------------------------------------------------------------------------------------------
+class GradedClass:
+    def __init__(self, chapter: str, course: Path, plan: dict, source_nb, log: str):
+        self.chapter, self.course, self.plan, self.source_nb, self.log = (
+            chapter, course, plan, source_nb, log)
+        self.pairs = exercises_of(source_nb)
+        self.tests = {t: a for a, t in self.pairs.items()}
+        self.max_scores = {grade_id(c): float(c.metadata.nbgrader["points"])
+                           for c in source_nb.cells if is_test(c)}
+        self.scores = self._read_gradebook()
+
+    def _read_gradebook(self) -> dict[str, dict[str, float]]:
+        from nbgrader.api import Gradebook
+
+        scores = {}
+        with Gradebook(f"sqlite:///{self.course / 'gradebook.db'}") as gb:
+            for student in self.plan:
+                nb = gb.find_submission_notebook(self.chapter, self.chapter, student)
+                scores[student] = {g.name: float(g.score or 0.0) for g in nb.grades
+                                   if g.name in self.max_scores}
+        return scores
+
+    def autograded(self, student: str):
+        return nbformat.read(self.course / "autograded" / student / self.chapter /
+                             f"{self.chapter}.ipynb", as_version=4)
+
+    def feedback_html(self, student: str) -> str:
+        return (self.course / "feedback" / student / self.chapter /
+                f"{self.chapter}.html").read_text(encoding="utf-8")
+
+    def describe(self, student: str) -> str:
+        return f"{self.chapter}, student {student!r}: scores {self.scores[student]}"
+
+
+@pytest.fixture(scope="module", params=CHAPTERS)
+def graded(request, tmp_path_factory) -> GradedClass:
+    chapter = request.param
+    course = tmp_path_factory.mktemp(f"course-{chapter}")
+    config = (ROOT / "nbgrader_config.py").read_text(encoding="utf-8")
+    (course / "nbgrader_config.py").write_text(
+        config + f"\n# test run: a short per-cell timeout\nc.Execute.timeout = {TIMEOUT}\n",
+        encoding="utf-8")
+    shutil.copytree(COURSE / "solutions" / chapter, course / "solutions" / chapter,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    nbgrader = [sys.executable, "-m", "nbgrader"]
+    _run(nbgrader + ["generate_assignment", chapter, "--force"], course)
+
+    source_nb = nbformat.read(course / "solutions" / chapter / f"{chapter}.ipynb", as_version=4)
+    blank_nb = nbformat.read(course / "notebooks" / chapter / f"{chapter}.ipynb", as_version=4)
+    plan = build_submissions(chapter, source_nb, blank_nb, course / "class")
+    graded_run = _run([sys.executable, "-m", "course_lib.cli", "autograde", chapter,
+                       str(course / "class")], course)
+    _run(nbgrader + ["generate_feedback", chapter, "--force"], course)
+    return GradedClass(chapter, course, plan, source_nb, graded_run.stdout)
+
+
+# --------------------------------------------------------------------------------------------
+# The proofs
+# --------------------------------------------------------------------------------------------
+def test_every_exercise_has_an_answer_cell_and_one_test_cell(graded):
+    assert graded.pairs, f"{graded.chapter} has no autograded exercise"
+    for answer, test in graded.pairs.items():
+        assert graded.max_scores[test] > 0, f"{test} is worth no points"
+
+
+def test_solution_scores_full_marks(graded):
+    assert graded.scores["solution"] == graded.max_scores, (
+        graded.describe("solution") + f"; expected {graded.max_scores}. A cell slower than "
+        f"{TIMEOUT} s fails here: raise COURSE_TEST_TIMEOUT or speed the cell up.")
+
+
+def test_untouched_student_notebook_scores_zero(graded):
+    assert all(score == 0 for score in graded.scores["blank"].values()), graded.describe("blank")
+
+
+def test_each_exercise_has_a_stored_wrong_answer(graded):
+    covered = {graded.plan[s]["exercise"] for s in graded.plan if s.startswith("wrong-")}
+    unknown = covered - set(graded.pairs)
+    assert not unknown, f"wrong answers name exercises that do not exist: {sorted(unknown)}"
+    missing = set(graded.pairs) - covered
+    assert not missing, f"{graded.chapter}: no stored wrong answer for {sorted(missing)}"
+    for student, plan in graded.plan.items():
+        if student.startswith("wrong-"):
+            assert str(plan["mistake"]).strip(), f"{student} does not say what the mistake is"
+
+
+def test_each_wrong_answer_loses_its_exercise_and_no_other(graded):
+    for student, plan in graded.plan.items():
+        if not student.startswith("wrong-"):
+            continue
+        own_test = graded.pairs[plan["exercise"]]
+        scores = graded.scores[student]
+        assert scores[own_test] < graded.max_scores[own_test], (
+            f"{graded.describe(student)}: the wrong answer to {plan['exercise']!r} "
+            f"({plan['mistake']}) keeps all its points")
+        others = {t: s for t, s in scores.items() if t != own_test}
+        assert others == {t: graded.max_scores[t] for t in others}, (
+            f"{graded.describe(student)}: the wrong answer to {plan['exercise']!r} "
+            f"({plan['mistake']}) also costs points in other exercises")
+
+
+def _test_ids_in_order(nb) -> list[str]:
+    return [grade_id(c) for c in nb.cells if is_test(c)]
+
+
+def _source_test_order(graded) -> list[str]:
+    return [grade_id(c) for c in graded.source_nb.cells if is_test(c)]
+
+
+def _follows_its_answer(graded, nb) -> bool:
+    ids = [grade_id(c) for c in nb.cells]
+    return all(ids.index(test) == ids.index(answer) + 1 for answer, test in graded.pairs.items())
+
+
+def test_runaway_exercise_times_out_and_the_rest_still_scores(graded):
+    student = "runaway-tampered"
+    looping = graded.plan[student]["looping"]
+    looping_test = graded.pairs[looping]
+    nb = graded.autograded(student)
+    answer = next(c for c in nb.cells if grade_id(c) == looping)
+    assert any(o.output_type == "error" and o.ename == "CellTimeoutError"
+               for o in answer.outputs), f"{looping}: the endless loop was not stopped"
+    scores = graded.scores[student]
+    assert scores[looping_test] == 0, graded.describe(student)
+    others = {t: s for t, s in scores.items() if t != looping_test}
+    assert others == {t: graded.max_scores[t] for t in others}, graded.describe(student)
+
+
+def test_edited_and_duplicated_test_cells_are_graded_by_the_originals_once(graded):
+    # The edited copies only call passed(...): graded as submitted, the looping exercise would
+    # score. Zero there proves the original checks ran; each id once, under its answer.
+    nb = graded.autograded("runaway-tampered")
+    assert _test_ids_in_order(nb) == _source_test_order(graded)
+    assert _follows_its_answer(graded, nb)
+    sources = {grade_id(c): c.source for c in graded.source_nb.cells if is_test(c)}
+    for cell in nb.cells:
+        if is_test(cell):
+            assert cell.source == sources[grade_id(cell)], f"{grade_id(cell)} was not restored"
+
+
+def test_deleted_test_cells_are_restored_and_warnings_do_not_cost_points(graded):
+    student = "deleted-warning"
+    assert graded.scores[student] == graded.max_scores, graded.describe(student)
+    nb = graded.autograded(student)
+    assert _test_ids_in_order(nb) == _source_test_order(graded)
+    assert _follows_its_answer(graded, nb)
+
+
+def _visible_text(page: str) -> str:
+    """What a browser shows of the feedback page (tags dropped, entities decoded)."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", "", page, flags=re.S | re.I)
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def _hidden_lines(graded) -> list[str]:
+    """Lines of hidden test code that appear nowhere in the student's notebook."""
+    released = "\n".join(c.source for c in graded.source_nb.cells if not is_test(c))
+    lines = []
+    for cell in graded.source_nb.cells:
+        if is_test(cell):
+            for block in re.findall(re.escape(BEGIN_HIDDEN) + r"(.*?)" + re.escape(END_HIDDEN),
+                                    cell.source, flags=re.S):
+                lines += [ln.strip() for ln in block.splitlines()
+                          if len(ln.strip()) > 8 and ln.strip() not in released]
+    return lines
+
+
+def test_feedback_shows_no_hidden_test_code(graded):
+    hidden = _hidden_lines(graded)
+    assert hidden, f"{graded.chapter}: the test cells have no hidden tests"
+    for student in graded.plan:
+        page = graded.feedback_html(student)
+        text = _visible_text(page)
+        for marker in (BEGIN_HIDDEN, END_HIDDEN):
+            assert marker not in text and marker not in page, f"{student}: {marker} shown"
+        for line in hidden:
+            squashed = re.sub(r"\s+", "", line)
+            assert squashed not in re.sub(r"\s+", "", text), (
+                f"{graded.chapter} feedback for {student} shows hidden test code: {line!r}")
+
+
+def test_feedback_names_the_failed_exercise_and_its_check_message(graded):
+    student = next((s for s in graded.plan if s.startswith("wrong-")), None)
+    if student is None:
+        pytest.skip("no wrong answer stored")
+    exercise = graded.plan[student]["exercise"]
+    text = _visible_text(graded.feedback_html(student))
+    assert f"exercise '{exercise}'" in text and "Not passed" in text, text[-2000:]
+    # the failed check's own message comes from the autograded notebook's CheckFailed output
+    nb = graded.autograded(student)
+    test = next(c for c in nb.cells if grade_id(c) == graded.pairs[exercise])
+    errors = [o for o in test.outputs if o.output_type == "error"]
+    if errors and errors[0].ename == "CheckFailed":
+        first_line = errors[0].evalue.strip().splitlines()[0].strip()
+        assert re.sub(r"\s+", " ", first_line) in re.sub(r"\s+", " ", text)
+
+
+def test_report_and_export_agree_with_the_gradebook(graded, capsys):
+    from course_lib.cli import main
+
+    course = graded.course
+    assert main(["--root", str(course), "report", graded.chapter]) == 0
+    report = capsys.readouterr().out
+    n = len(graded.plan)
+    for test, max_score in graded.max_scores.items():
+        passed = sum(graded.scores[s][test] >= max_score for s in graded.plan)
+        assert re.search(rf"{re.escape(test)}\s+{passed}/{n}\b", report), report
+    assert main(["--root", str(course), "export", str(course / "grades.csv")]) == 0
+    import csv
+    rows = list(csv.DictReader((course / "grades.csv").open(encoding="utf-8")))
+    assert {r["student_id"] for r in rows} == set(graded.plan)
+    for row in rows:
+        assert float(row["score"]) == pytest.approx(sum(graded.scores[row["student_id"]].values()))
+        assert float(row["max_score"]) == pytest.approx(sum(graded.max_scores.values()))

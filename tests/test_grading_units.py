@@ -1,0 +1,307 @@
+"""The grading pieces one by one, without a gradebook: fast, and precise about each fix.
+
+The end-to-end proofs per chapter are in test_grading.py; these pin down the behaviour of each
+preprocessor and of the ``course`` command's input handling on small hand-made cases.
+"""
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from traitlets.config import Config
+
+from course_lib.cli import main
+from course_lib.grading import DEFAULT_TIMEOUT, configure
+from course_lib.grading import course
+from course_lib.grading.preprocessors import (CleanFeedback, Execute, RestoreTestCells,
+                                              StripHarmlessWarnings)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# --------------------------------------------------------------------------------------------
+# StripHarmlessWarnings
+# --------------------------------------------------------------------------------------------
+FUTURE = ("/tmp/ipykernel_1/2.py:3: FutureWarning: the default will change\n"
+          "  y = old_api(x)\n")
+DEPRECATION = ("/usr/lib/python3/site-packages/lib.py:10: DeprecationWarning: use new()\n"
+               "  return old()\n")
+SKLEARN = ("/x/sklearn/cluster/_kmeans.py:1419: sklearn.exceptions.ConvergenceWarning: "
+           "Number of distinct clusters (2) found smaller than n_clusters (3).\n"
+           "  return fit_method(estimator, *args, **kwargs)\n")
+
+
+@pytest.mark.parametrize("text", [FUTURE, DEPRECATION, SKLEARN, FUTURE + DEPRECATION])
+def test_warning_blocks_are_removed(text):
+    assert StripHarmlessWarnings().strip(text) == ""
+
+
+def test_other_stderr_text_is_kept_around_warnings():
+    text = "starting\n" + FUTURE + "something went wrong\n" + DEPRECATION
+    assert StripHarmlessWarnings().strip(text) == "starting\nsomething went wrong\n"
+
+
+def test_categories_limit_what_is_stripped():
+    strip = StripHarmlessWarnings(categories="DeprecationWarning").strip
+    assert strip(FUTURE + DEPRECATION) == FUTURE
+
+
+def _cell_with(*outputs):
+    cell = new_code_cell("x = 1")
+    cell.outputs = list(outputs)
+    return cell
+
+
+def test_a_cell_with_only_warnings_on_stderr_has_no_stderr_left():
+    cell = _cell_with(new_output("stream", name="stdout", text="ok\n"),
+                      new_output("stream", name="stderr", text=FUTURE))
+    cell, _ = StripHarmlessWarnings().preprocess_cell(cell, {}, 0)
+    assert [(o.output_type, o.get("name")) for o in cell.outputs] == [("stream", "stdout")]
+
+
+def test_errors_and_plain_stderr_still_fail_the_cell():
+    from nbgrader.utils import determine_grade
+
+    error = new_output("error", ename="ValueError", evalue="bad", traceback=[])
+    for outputs in ([new_output("stream", name="stderr", text=FUTURE), error],
+                    [new_output("stream", name="stderr", text="Error: no file\n")]):
+        cell = _cell_with(*outputs)
+        cell.metadata = {"nbgrader": {"grade": True, "solution": False, "points": 2,
+                                      "grade_id": "t", "locked": True}}
+        cell, _ = StripHarmlessWarnings().preprocess_cell(cell, {}, 0)
+        assert determine_grade(cell) == (0, 2.0)
+
+
+# --------------------------------------------------------------------------------------------
+# CleanFeedback
+# --------------------------------------------------------------------------------------------
+HIDDEN = "check_close(f(17.5), 306.25, reveal=False)"
+
+
+def _test_cell(score, *outputs):
+    cell = new_code_cell(f"check_close(f(2), 4)\n### BEGIN HIDDEN TESTS\n{HIDDEN}\n"
+                         f"### END HIDDEN TESTS\npassed('f')")
+    cell.metadata = {"nbgrader": {"grade": True, "solution": False, "locked": True,
+                                  "grade_id": "f_test", "points": 2.0, "score": score}}
+    cell.outputs = list(outputs)
+    return cell
+
+
+def _clean(cell):
+    cell, _ = CleanFeedback().preprocess_cell(cell, {}, 0)
+    shown = cell.source + "".join(o.get("text", "") for o in cell.outputs)
+    assert HIDDEN not in shown and "306.25" not in shown and "HIDDEN" not in shown
+    assert [o.output_type for o in cell.outputs] == ["stream"]
+    return shown
+
+
+def test_feedback_for_a_passed_exercise():
+    shown = _clean(_test_cell(2.0, new_output("stream", name="stdout", text="✔ f\n")))
+    assert "Passed: 2 / 2 points" in shown and "'f'" in shown
+
+
+def test_feedback_keeps_only_the_check_message_of_a_failure():
+    trace = ["\x1b[0;31mCheckFailed\x1b[0m Traceback", f"----> 3 {HIDDEN}", "CheckFailed: ..."]
+    error = new_output("error", ename="CheckFailed",
+                       evalue="f(x) is wrong for a negative input.\n  got: 3.0", traceback=trace)
+    shown = _clean(_test_cell(0.0, error))
+    assert "Not passed: 0 / 2 points" in shown
+    assert "f(x) is wrong for a negative input.\n  got: 3.0" in shown
+    assert "Traceback" not in shown
+
+
+def test_feedback_hides_the_text_of_other_errors():
+    # an error raised inside a hidden check may quote its inputs
+    error = new_output("error", ename="ValueError", evalue="shapes (7,) and (306,) differ",
+                       traceback=[HIDDEN])
+    shown = _clean(_test_cell(0.0, error))
+    assert "ValueError" in shown and "(306,)" not in shown
+
+
+def test_feedback_explains_a_timeout_and_a_missing_answer():
+    timeout = new_output("error", ename="CellTimeoutError", evalue="", traceback=[])
+    assert "too long" in _clean(_test_cell(0.0, timeout))
+    missing = new_output("error", ename="NotImplementedError", evalue="", traceback=[])
+    assert "not been answered" in _clean(_test_cell(0.0, missing))
+
+
+def test_hidden_blocks_pasted_into_other_cells_are_removed():
+    cell = new_code_cell(f"x = 1\n### BEGIN HIDDEN TESTS\n{HIDDEN}\n### END HIDDEN TESTS\ny = 2")
+    cell, _ = CleanFeedback().preprocess_cell(cell, {}, 0)
+    assert HIDDEN not in cell.source and "x = 1" in cell.source and "y = 2" in cell.source
+
+
+# --------------------------------------------------------------------------------------------
+# RestoreTestCells: where a missing test cell goes back, which duplicate answer counts
+# --------------------------------------------------------------------------------------------
+def _tagged(name, solution=True):
+    cell = new_code_cell(name)
+    cell.metadata = {"nbgrader": {"grade_id": name, "solution": solution,
+                                  "grade": not solution, "locked": not solution}}
+    return cell
+
+
+def test_a_restored_test_goes_right_after_its_answer():
+    order = ["a", "a_test", "b", "b_test"]
+    nb = new_notebook(cells=[new_markdown_cell("intro"), _tagged("a"), _tagged("b"),
+                             new_markdown_cell("end")])
+    assert RestoreTestCells._insert_position(nb, order, "a_test") == 2
+    assert RestoreTestCells._insert_position(nb, order, "b_test") == 3
+
+
+def test_a_restored_test_without_its_answer_goes_before_the_next_known_cell():
+    order = ["a", "a_test", "b", "b_test"]
+    nb = new_notebook(cells=[new_markdown_cell("intro"), _tagged("b")])
+    assert RestoreTestCells._insert_position(nb, order, "a_test") == 1
+    assert RestoreTestCells._insert_position(new_notebook(), order, "a_test") == 0
+
+
+def test_a_duplicated_answer_counts_once_the_last_copy():
+    nb = new_notebook(cells=[_tagged("a"), _tagged("a"), _tagged("b")])
+    RestoreTestCells._deduplicate_answers(nb)
+    assert ["nbgrader" in c.metadata for c in nb.cells] == [False, True, True]
+
+
+# --------------------------------------------------------------------------------------------
+# Execute: a kernel that ignores the interrupt, or dies, costs one cell
+# --------------------------------------------------------------------------------------------
+def _run_cells(*sources, timeout=2):
+    nb = new_notebook(cells=[new_code_cell(s) for s in sources])
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3",
+                              "language": "python"}
+    Execute(timeout=timeout, iopub_timeout=2).preprocess(nb, {"metadata": {"path": "."}})
+    return nb
+
+
+def _errors(cell):
+    return [o.ename for o in cell.outputs if o.output_type == "error"]
+
+
+def test_a_loop_that_swallows_the_interrupt_costs_only_its_cell():
+    nb = _run_cells("import time\nanswer = 42",
+                    "while True:\n    try:\n        time.sleep(0.05)\n    except:\n        pass",
+                    "print(answer)")
+    assert "CellTimeoutError" in _errors(nb.cells[1])
+    assert _errors(nb.cells[2]) == []
+    assert nb.cells[2].outputs[0].text == "42\n"
+
+
+def test_a_kernel_that_dies_costs_only_its_cell():
+    nb = _run_cells("answer = 7", "import os\nos._exit(1)", "print(answer)", timeout=20)
+    assert _errors(nb.cells[1]) == ["DeadKernelError"]
+    assert nb.cells[2].outputs[0].text == "7\n"
+
+
+# --------------------------------------------------------------------------------------------
+# Configuration
+# --------------------------------------------------------------------------------------------
+def test_configure_sets_the_timeout_and_the_gradebook(monkeypatch):
+    monkeypatch.delenv("COURSE_GRADEBOOK_URL", raising=False)
+    c = Config()
+    configure(c)
+    assert c.Execute.timeout == DEFAULT_TIMEOUT == 60
+    assert c.CourseDirectory.source_directory == "solutions"
+    assert c.CourseDirectory.release_directory == "notebooks"
+    assert "db_url" not in c.CourseDirectory  # nbgrader's default: sqlite in the course root
+    monkeypatch.setenv("COURSE_GRADEBOOK_URL", "postgresql://grader@db/course")
+    c = Config()
+    configure(c, timeout=5)
+    assert c.Execute.timeout == 5
+    assert c.CourseDirectory.db_url == "postgresql://grader@db/course"
+
+
+def test_the_repository_config_loads_the_course_settings():
+    config = course.load_config(ROOT)
+    assert config.CourseDirectory.source_directory == "solutions"
+    assert RestoreTestCells in config.Autograde.sanitize_preprocessors
+    assert CleanFeedback in config.GenerateFeedback.preprocessors
+
+
+# --------------------------------------------------------------------------------------------
+# The course command: bad input is named in the error
+# --------------------------------------------------------------------------------------------
+@pytest.fixture()
+def tiny_course(tmp_path):
+    (tmp_path / "nbgrader_config.py").write_text(
+        (ROOT / "nbgrader_config.py").read_text(encoding="utf-8"), encoding="utf-8")
+    chapter = tmp_path / "solutions" / "01_demo"
+    chapter.mkdir(parents=True)
+    nbformat.write(new_notebook(), chapter / "01_demo.ipynb")
+    return tmp_path
+
+
+def test_find_root_names_the_folder_and_the_option(tmp_path):
+    with pytest.raises(course.CourseError, match=r"nbgrader_config\.py.*--root"):
+        course.find_root(tmp_path)
+
+
+def test_find_root_walks_up(tiny_course):
+    assert course.find_root(tiny_course / "solutions" / "01_demo") == tiny_course.resolve()
+
+
+def test_chapters_lists_numbered_folders_with_their_notebook(tiny_course):
+    (tiny_course / "solutions" / "notes").mkdir()
+    (tiny_course / "solutions" / "02_empty").mkdir()
+    assert course.chapters(tiny_course) == ["01_demo"]
+
+
+def test_unknown_chapter_is_named_with_the_known_ones(tiny_course):
+    with pytest.raises(course.CourseError, match=r"'99_nope'.*01_demo"):
+        course.collect(tiny_course, "99_nope", tiny_course)
+
+
+def test_collect_from_a_folder_and_a_zip(tiny_course, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("subs")
+    nbformat.write(new_notebook(), folder / "alice.ipynb")
+    (folder / "bob").mkdir()
+    nbformat.write(new_notebook(), folder / "bob" / "01_demo.ipynb")
+    assert course.collect(tiny_course, "01_demo", folder) == ["alice", "bob"]
+    archive = folder.parent / "class.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(folder / "alice.ipynb", "inbox/carol.ipynb")
+    assert course.collect(tiny_course, "01_demo", archive) == ["carol"]
+    for student in ("alice", "bob", "carol"):
+        assert (tiny_course / "submitted" / student / "01_demo" / "01_demo.ipynb").is_file()
+
+
+@pytest.mark.parametrize("make, pattern", [
+    (lambda d: d / "missing", r"no submissions at .*missing"),
+    (lambda d: (d / "x.txt").write_text("x") and d / "x.txt", r"x\.txt.*neither a folder nor a zip"),
+    (lambda d: d, r"no \.ipynb files"),
+    (lambda d: nbformat.write(new_notebook(), d / "bad id!.ipynb") or d, r"'bad id!'.*student id"),
+])
+def test_collect_rejects_bad_submissions(tiny_course, tmp_path_factory, make, pattern):
+    folder = tmp_path_factory.mktemp("subs")
+    with pytest.raises(course.CourseError, match=pattern):
+        course.collect(tiny_course, "01_demo", make(folder))
+
+
+def test_collect_rejects_two_notebooks_for_one_student(tiny_course, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("subs")
+    nbformat.write(new_notebook(), folder / "alice.ipynb")
+    (folder / "alice").mkdir()
+    nbformat.write(new_notebook(), folder / "alice" / "01_demo.ipynb")
+    with pytest.raises(course.CourseError, match="two submissions for student 'alice'"):
+        course.collect(tiny_course, "01_demo", folder)
+
+
+def test_feedback_before_autograde_says_what_to_run(tiny_course):
+    with pytest.raises(course.CourseError, match="course autograde"):
+        course.feedback(tiny_course, "01_demo")
+
+
+def test_cli_reports_errors_with_the_command_name(tiny_course, capsys):
+    assert main(["--root", str(tiny_course), "report", "99_nope"]) == 2
+    assert "course report: unknown chapter '99_nope'" in capsys.readouterr().err
+
+
+def test_cli_help_documents_every_command(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    for command in ("release", "check", "autograde", "feedback", "export", "report"):
+        assert command in text
