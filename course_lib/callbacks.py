@@ -172,8 +172,23 @@ def _format_logs(logs):
     return "".join(parts)
 
 
-def _format_time(seconds):
-    return f"{seconds:.0f}s" if seconds >= 1 else f"{seconds * 1000:.0f}ms"
+def _format_eta(seconds):
+    """Keras' ETA: ``7s``, ``2:05`` or ``1:02:05``."""
+    seconds = int(seconds)
+    if seconds > 3600:
+        return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    if seconds > 60:
+        return f"{seconds // 60}:{seconds % 60:02d}"
+    return f"{seconds}s"
+
+
+def _format_per_step(seconds):
+    """Keras' time per step: ``1s``, ``12ms`` or ``350us``."""
+    if seconds >= 1:
+        return f"{seconds:.0f}s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.0f}ms"
+    return f"{seconds * 1e6:.0f}us"
 
 
 class ProgbarLogger(Callback):
@@ -223,16 +238,16 @@ class ProgbarLogger(Callback):
         self.last_draw = now
         eta = (now - self.start) / step * (self.steps - step)
         self._write(f"\r{self._counter(step)} [{self._bar(step)}] - ETA: "
-                    f"{_format_time(eta)}{_format_logs(logs or {})}")
+                    f"{_format_eta(eta)}{_format_logs(logs or {})}")
 
     def on_epoch_end(self, epoch, logs=None):
         elapsed = time.perf_counter() - self.start
-        per_step = _format_time(elapsed / max(self.steps, 1))
+        per_step = _format_per_step(elapsed / max(self.steps, 1))
         if self.verbose == 1:
             self._write(f"\r{self._counter(self.steps)} [{self._bar(self.steps)}] - "
-                        f"{_format_time(elapsed)} {per_step}/step{_format_logs(logs or {})}\n")
+                        f"{elapsed:.0f}s {per_step}/step{_format_logs(logs or {})}\n")
         else:
-            self._write(f"{self._counter(self.steps)} - {_format_time(elapsed)}"
+            self._write(f"{self._counter(self.steps)} - {elapsed:.0f}s"
                         f"{_format_logs(logs or {})} - {per_step}/step\n")
 
 

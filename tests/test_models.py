@@ -441,7 +441,7 @@ def test_verbose_1_redraws_one_line_per_epoch(capsys):
     model.fit(x, y, batch_size=10, epochs=2, validation_split=0.5, verbose=1)
     out = capsys.readouterr().out
     assert out.count("\n") == 4  # "Epoch i/2" and one finished bar per epoch
-    assert re.search(r"^Epoch 1/2\n.*\r3/3 \[=+\] - \d+m?s \d+m?s/step - loss: \d\.\d{4} - "
+    assert re.search(r"^Epoch 1/2\n.*\r3/3 \[=+\] - \d+s \d+[mu]?s/step - loss: \d\.\d{4} - "
                      r"accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}\n",
                      out, re.S)
 
