@@ -305,3 +305,14 @@ def test_cli_help_documents_every_command(capsys):
     text = capsys.readouterr().out
     for command in ("release", "check", "autograde", "feedback", "export", "report"):
         assert command in text
+
+
+def test_release_then_check_finds_stale_and_extra_notebooks(tiny_course):
+    assert course.release(tiny_course) == ["01_demo"]
+    assert course.check(tiny_course, grade=False) == []
+    released = tiny_course / "notebooks" / "01_demo" / "01_demo.ipynb"
+    released.write_text(released.read_text() + " ")
+    (tiny_course / "notebooks" / "02_gone").mkdir()
+    problems = [str(p) for p in course.check(tiny_course, grade=False)]
+    assert any("01_demo.ipynb is out of date" in p for p in problems), problems
+    assert any(p.startswith("02_gone: in notebooks/ but not in solutions/") for p in problems)
