@@ -257,12 +257,16 @@ def conv2d_backward(grad_out, x, kernel, strides=1, padding="valid"):
 
     dkernel = np.empty(kernel.shape, dtype=dtype)
     dx_rows = np.zeros(x_rows.shape, dtype=dtype)
+    # one buffer for every offset's G @ kernel[u, v]^T: fresh memory of this size is slow to get
+    dx_here = np.empty(x_rows.shape, dtype=dtype)
     for u in range(fh):
         for v in range(fw):
             shift = u * wp + v
-            g_here = g_rows[:len(g_rows) - shift]
+            rows = len(g_rows) - shift
+            g_here = g_rows[:rows]
             dkernel[u, v] = x_rows[shift:].T @ g_here
-            dx_rows[shift:] += g_here @ kernel[u, v].T
+            np.matmul(g_here, kernel[u, v].T, out=dx_here[:rows])
+            dx_rows[shift:] += dx_here[:rows]
     # a matrix-vector product sums the rows far faster than grad_out.sum(axis=(0, 1, 2))
     dbias = g_rows.T @ np.ones(len(g_rows), dtype=dtype)
     return _crop(dx_rows.reshape(xp.shape), pads, x.shape), dkernel, dbias
@@ -288,6 +292,18 @@ def _real_pixel_counts(n, f, s, out, before):
     return np.minimum(start + f, n) - np.maximum(start, 0)
 
 
+def _window_max(xp, pool, strides, out_hw):
+    """Max of every window of ``xp``, taken offset by offset: (N, Ho, Wo, C).
+
+    ``ph * pw`` element-wise maxima over whole image slices run much faster than a reduction
+    over the two small window axes of a strided view.
+    """
+    y = None
+    for _, _, where in _offset_slices(pool, strides, out_hw):
+        y = xp[where].copy() if y is None else np.maximum(y, xp[where], out=y)
+    return y
+
+
 def max_pool2d(x, pool_size=2, strides=None, padding="valid"):
     """Max pooling: the largest value in each window, channel by channel.
 
@@ -298,30 +314,37 @@ def max_pool2d(x, pool_size=2, strides=None, padding="valid"):
     """
     func = "max_pool2d"
     x, pool, strides, out_hw, pads = _pool_setup(func, x, pool_size, strides, padding)
-    xp = _pad(x, pads, value=-np.inf)
-    return _windows(xp, pool, strides, out_hw).max(axis=(3, 4))
+    return _window_max(_pad(x, pads, value=-np.inf), pool, strides, out_hw)
 
 
 def max_pool2d_backward(grad_out, x, pool_size=2, strides=None, padding="valid"):
     """Gradient of a loss through :func:`max_pool2d`, given ``grad_out = dL/dy``.
 
     Each window's gradient goes to the pixel that held the maximum. On a tie it goes to one
-    element only, the first in reading order (top row first, left to right), which is what
-    ``np.argmax`` picks; where windows overlap, a pixel collects the gradient of every window it
-    won. grad_out: (N, H_out, W_out, C). Returns dx: (N, H, W, C).
+    element only, the first in reading order (top row first, left to right), as ``np.argmax``
+    would pick; where windows overlap, a pixel collects the gradient of every window it won.
+    grad_out: (N, H_out, W_out, C). Returns dx: (N, H, W, C).
     """
     func = "max_pool2d_backward"
-    x, pool, strides, (ho, wo), pads = _pool_setup(func, x, pool_size, strides, padding)
-    grad_out = _check_grad_out(func, grad_out, (x.shape[0], ho, wo, x.shape[3]))
+    x, pool, strides, out_hw, pads = _pool_setup(func, x, pool_size, strides, padding)
+    grad_out = _check_grad_out(func, grad_out, (x.shape[0], *out_hw, x.shape[3]))
     dtype = _float_dtype(x, grad_out)
-    xp = _pad(x, pads, value=-np.inf)
-    win = _windows(xp, pool, strides, (ho, wo))
-    n, _, _, ph, pw, c = win.shape
-    winner = win.reshape(n, ho, wo, ph * pw, c).argmax(axis=3)  # first maximum on ties
     g = grad_out.astype(dtype, copy=False)
+    xp = _pad(x, pads, value=-np.inf)
+    y = _window_max(xp, pool, strides, out_hw)
+    # Visit the window offsets in reading order; a window's gradient goes to the first offset
+    # that holds its maximum (exact equality is safe: y is one of these very values).
+    # The buffers are reused across offsets: fresh temporaries of this size cost as much again.
+    done = np.zeros(y.shape, dtype=bool)
+    winner = np.empty(y.shape, dtype=bool)
+    share = np.empty(y.shape, dtype=dtype)
     dxp = np.zeros(xp.shape, dtype=dtype)
-    for u, v, where in _offset_slices(pool, strides, (ho, wo)):
-        dxp[where] += np.where(winner == u * pw + v, g, 0)
+    for _, _, where in _offset_slices(pool, strides, out_hw):
+        np.equal(xp[where], y, out=winner)
+        winner &= ~done  # only windows that have not found their maximum yet
+        done |= winner
+        np.multiply(g, winner, out=share)
+        dxp[where] += share
     return _crop(dxp, pads, x.shape)
 
 
@@ -337,7 +360,9 @@ def average_pool2d(x, pool_size=2, strides=None, padding="valid"):
     func = "average_pool2d"
     x, pool, strides, (ho, wo), pads = _pool_setup(func, x, pool_size, strides, padding)
     xp = _pad(x, pads, value=0.0)
-    sums = _windows(xp, pool, strides, (ho, wo)).sum(axis=(3, 4))
+    sums = np.zeros((x.shape[0], ho, wo, x.shape[3]), dtype=x.dtype)
+    for _, _, where in _offset_slices(pool, strides, (ho, wo)):
+        sums += xp[where]
     return sums / _pool_counts(x.shape, pool, strides, (ho, wo), pads, sums.dtype)
 
 
