@@ -80,8 +80,7 @@ def conv_output_size(n, f, stride=1, padding="valid") -> int:
         raise ValueError(f"{func}: argument 'f' ({f}) is larger than the input length 'n' "
                          f"({n}) with padding='valid', so no window fits; use padding='same' "
                          f"or a smaller window")
-    out, before, after = _output_and_padding(n, f, stride, padding)
-    return out
+    return _output_and_padding(n, f, stride, padding)[0]
 
 
 def same_padding(n, f, stride=1) -> tuple[int, int]:
@@ -138,8 +137,10 @@ def _windows(xp, window, strides, out_hw):
 def _offset_slices(window, strides, out_hw):
     """For each window offset (u, v): the slice of the padded image it touches in every window.
 
-    Backward passes add gradients onto the image through these, one kernel offset at a time; at
-    a fixed offset distinct windows touch distinct pixels, so ``+=`` on the slice is exact.
+    ``xp[slice]`` has the output's shape (N, Ho, Wo, C): entry (n, i, j, c) is the pixel at
+    offset (u, v) of window (i, j). Pooling reduces over these slices one offset at a time, and
+    backward passes add gradients onto the image through them; at a fixed offset distinct
+    windows touch distinct pixels, so ``+=`` on the slice is exact.
     """
     (fh, fw), (sh, sw), (ho, wo) = window, strides, out_hw
     for u in range(fh):
@@ -154,8 +155,9 @@ def _crop(xp, pads, shape):
 
 
 def _float_dtype(*arrays):
-    """Common float dtype: float32 stays float32 unless mixed with float64."""
-    return np.result_type(*[a.dtype for a in arrays])
+    """The dtype to compute in: float32 if every input is float32, else float64."""
+    dtype = np.result_type(*[a.dtype for a in arrays])
+    return dtype if dtype in (np.float32, np.float64) else np.dtype(np.float64)
 
 
 def _check_grad_out(func, grad_out, expected_shape):
@@ -191,7 +193,7 @@ def _im2col(x, kernel_hw, strides, out_hw, pads, dtype):
     xp = np.ascontiguousarray(_pad(x.astype(dtype, copy=False), pads))
     win = _windows(xp, kernel_hw, strides, out_hw)
     n, ho, wo, fh, fw, c = win.shape
-    return xp, win.reshape(n * ho * wo, fh * fw * c)  # the one copy: im2col
+    return win.reshape(n * ho * wo, fh * fw * c)  # the one copy: im2col
 
 
 def conv2d(x, kernel, bias=None, strides=1, padding="valid"):
@@ -214,7 +216,7 @@ def conv2d(x, kernel, bias=None, strides=1, padding="valid"):
                              f"C_out = {c_out}, got shape {bias.shape}")
         arrays.append(bias)
     dtype = _float_dtype(*arrays)
-    _, cols = _im2col(x, kernel.shape[:2], strides, (ho, wo), pads, dtype)
+    cols = _im2col(x, kernel.shape[:2], strides, (ho, wo), pads, dtype)
     y = cols @ kernel.astype(dtype, copy=False).reshape(-1, c_out)
     if bias is not None:
         y += bias.astype(dtype, copy=False)
@@ -283,7 +285,7 @@ def _pool_setup(func, x, pool_size, strides, padding):
     strides = pool if strides is None else as_pair(strides, "strides", func)
     check_choice(padding, "padding", func, _PADDINGS)
     out_hw, pads = _geometry(func, x.shape, pool, strides, padding, "pool")
-    return x, pool, strides, out_hw, pads
+    return x.astype(_float_dtype(x), copy=False), pool, strides, out_hw, pads
 
 
 def _real_pixel_counts(n, f, s, out, before):

@@ -210,9 +210,11 @@ def test_conv2d_dtypes():
     assert conv2d(x32, k32, np.zeros(4, np.float32), padding="same").dtype == np.float32
     dx, dk, db = conv2d_backward(np.ones((1, 5, 5, 4), np.float32), x32, k32, padding="same")
     assert dx.dtype == dk.dtype == db.dtype == np.float32
-    # integer images (e.g. uint8 pixels) are computed in float64
+    # integer images (e.g. uint8 pixels) and other floats are computed in float64
     x_int = rng.integers(0, 255, size=(1, 5, 5, 2)).astype(np.uint8)
     assert conv2d(x_int, k32.astype(np.float64)).dtype == np.float64
+    assert conv2d(x32.astype(np.float16), k32.astype(np.float16)).dtype == np.float64
+    assert conv2d(x32, k32.astype(np.float64)).dtype == np.float64
     np.testing.assert_allclose(conv2d(x32, k32), conv_loop(x32.astype(float), k32.astype(float),
                                                            None, 1, "valid"), rtol=1e-5,
                                atol=1e-5)
@@ -261,6 +263,8 @@ def test_pooling_dtypes():
         y = f(x32, padding="same")
         assert y.dtype == np.float32
         assert b(np.ones_like(y), x32, padding="same").dtype == np.float32
+        assert f(x32.astype(np.float16)).dtype == np.float64
+        assert f(np.arange(16).reshape(1, 4, 4, 1)).dtype == np.float64
 
 
 # ------------------------------------------------------------------------------------------
