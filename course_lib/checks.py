@@ -103,9 +103,6 @@ def _to_array(value):
 def _fail(lines, hint=None, key=None):
     """Raise CheckFailed with the lines, plus the caller's hint for this diagnosis."""
     __tracebackhide__ = True
-    lines = list(lines)
-    if lines and lines[0].startswith("your "):  # the default name opens a sentence
-        lines[0] = "Y" + lines[0][1:]
     text = _hint_text(hint, key)
     if text:
         lines = list(lines) + [f"Hint: {text}"]
@@ -132,6 +129,18 @@ def _check_hint(hint, func):
                          f"known keys are {', '.join(HINT_KEYS)} and 'default'")
 
 
+def _subject(name: str) -> str:
+    """``name`` ready to open a sentence: "the MAE of ..." -> "The MAE of ...".
+
+    Only names written as words are capitalised; code such as ``mae(y, p)`` or a variable
+    name such as ``probs`` is left exactly as the student wrote it.
+    """
+    first = name.split(" ", 1)[0]
+    if " " in name and first.isalpha() and first.islower():
+        return name[0].upper() + name[1:]
+    return name
+
+
 def _check_name(name, func):
     if not isinstance(name, str):
         raise TypeError(f"{func}: argument 'name' must be a string, got "
@@ -150,14 +159,14 @@ def _common_trouble(actual, name, hint):
     """The mistakes that need no expected value: None, a function, text."""
     __tracebackhide__ = True
     if actual is None:
-        _fail([f"{name} is None, so there was nothing to check.",
+        _fail([f"{_subject(name)} is None, so there was nothing to check.",
                "Did you forget `return`? A function without a return statement gives None; "
                "printing a value is not the same as returning it.",
                "(If the cell still says `raise NotImplementedError()`, replace that line with "
                "your code.)"], hint, "none")
     if callable(actual) and not isinstance(actual, np.ndarray):
         what = getattr(actual, "__name__", type(actual).__name__)
-        _fail([f"{name} is the function `{what}` itself, not its result.",
+        _fail([f"{_subject(name)} is the function `{what}` itself, not its result.",
                f"Did you forget to call it? Write `{what}(...)` with its arguments, "
                f"not `{what}`."], hint, "callable")
 
@@ -338,7 +347,7 @@ def check_close(actual, expected, name="your answer", *, rtol=1e-6, atol=1e-8, h
     _common_trouble(actual, name, hint)
     a = _to_array(actual)
     if a is None:
-        _fail([f"{name} should be numbers ({_fmt_shape(e.shape)}), but it is a "
+        _fail([f"{_subject(name)} should be numbers ({_fmt_shape(e.shape)}), but it is a "
                f"{_type_name(actual)}: {str(actual)[:60]!r}.",
                "Return the number itself, not text describing it."], hint, "type")
 
@@ -356,7 +365,7 @@ def check_close(actual, expected, name="your answer", *, rtol=1e-6, atol=1e-8, h
             bad &= np.isfinite(e.astype(np.float64))
         if bad.any():
             n_nan = int(np.isnan(af).sum())
-            _fail([f"{name} contains {'NaN' if n_nan else 'infinity'} "
+            _fail([f"{_subject(name)} contains {'NaN' if n_nan else 'infinity'} "
                    f"({int(bad.sum())} of {a.size} value(s) are not finite numbers)."]
                   + show_got()
                   + ["NaN usually comes from 0/0, the log of 0 or a negative number, or the "
@@ -364,7 +373,7 @@ def check_close(actual, expected, name="your answer", *, rtol=1e-6, atol=1e-8, h
                      "number. Find the operation that produces it."], hint, "nan")
 
     if a.shape != e.shape:
-        lines = [f"{name} has the wrong shape."]
+        lines = [f"{_subject(name)} has the wrong shape."]
         lines.append(f"  expected {_fmt_shape(e.shape)}" if reveal
                      else "  the shape differs from what was expected")
         lines.append(f"  got      {_fmt_shape(a.shape)}")
@@ -381,11 +390,11 @@ def check_close(actual, expected, name="your answer", *, rtol=1e-6, atol=1e-8, h
     for wrong, message in known:
         if wrong.shape == a.shape and np.allclose(af, wrong.astype(np.float64), rtol=rtol,
                                                   atol=atol, equal_nan=True):
-            _fail([f"{name} is not right."] + show_expected() + show_got() + [message],
-                  hint, "mistake")
+            _fail([f"{_subject(name)} is not right."] + show_expected() + show_got()
+                  + [message], hint, "mistake")
 
     key, why = _value_diagnosis(af, ef, rtol, atol, sizes)
-    lines = [f"{name} is not right."] + show_expected() + show_got()
+    lines = [f"{_subject(name)} is not right."] + show_expected() + show_got()
     if why:
         lines.append(why)
     elif a.size > 1:
@@ -427,8 +436,8 @@ def check_shape(actual, expected_shape, name="your answer", *, reveal=True):
     if shape is None:
         arr = _to_array(actual)
         if arr is None:
-            _fail([f"{name} should be an array of {_fmt_shape(expected_shape)}, but it is a "
-                   f"{_type_name(actual)}, which has no shape."])
+            _fail([f"{_subject(name)} should be an array of {_fmt_shape(expected_shape)}, "
+                   f"but it is a {_type_name(actual)}, which has no shape."])
         shape = arr.shape
     shape = tuple(shape)
     if len(shape) == len(expected_shape) and all(
@@ -438,7 +447,7 @@ def check_shape(actual, expected_shape, name="your answer", *, reveal=True):
     concrete = tuple((shape[k] if k < len(shape) else 0) if w is None else w
                      for k, w in enumerate(expected_shape))
     shown = tuple("any" if w is None else w for w in expected_shape)
-    lines = [f"{name} has the wrong shape."]
+    lines = [f"{_subject(name)} has the wrong shape."]
     lines.append(f"  expected shape {shown}".replace("'any'", "any") if reveal
                  else "  the shape differs from what was expected")
     lines.append(f"  got      {_fmt_shape(shape)}")
@@ -472,7 +481,7 @@ def check_type(actual, expected_type, name="your answer"):
     if isinstance(actual, expected_type):
         return None
     _common_trouble(actual, name, None)
-    lines = [f"{name} should be {_type_words(expected_type)}, but it is a "
+    lines = [f"{_subject(name)} should be {_type_words(expected_type)}, but it is a "
              f"{_type_name(actual)}."]
     wants_number = any(t in (float, int) for t in types)
     if wants_number and isinstance(actual, np.ndarray):
@@ -516,22 +525,22 @@ def check_probabilities(actual, axis=-1, name="your answer", *, atol=1e-6):
     _common_trouble(actual, name, None)
     p = _to_array(actual)
     if p is None:
-        _fail([f"{name} should be an array of probabilities, but it is a "
+        _fail([f"{_subject(name)} should be an array of probabilities, but it is a "
                f"{_type_name(actual)}."])
     if p.ndim == 0:
-        _fail([f"{name} is a single number; probabilities over classes need an array with "
-               f"the classes along axis {axis}."])
+        _fail([f"{_subject(name)} is a single number; probabilities over classes need an "
+               f"array with the classes along axis {axis}."])
     if not -p.ndim <= axis < p.ndim:
         raise ValueError(f"{func}: argument 'axis' is {axis} but {name} has only {p.ndim} "
                          f"dimension(s) (shape {p.shape})")
     p = p.astype(np.float64)
     if not np.all(np.isfinite(p)):
-        _fail([f"{name} contains NaN or infinity, which is no probability.",
+        _fail([f"{_subject(name)} contains NaN or infinity, which is no probability.",
                "With softmax this is usually exp of a large number: subtract the maximum "
                "along the class axis before taking exp."])
     if p.min() < -atol or p.max() > 1 + atol:
-        lines = [f"{name} should hold probabilities between 0 and 1, but its values run from "
-                 f"{p.min():.6g} to {p.max():.6g}."]
+        lines = [f"{_subject(name)} should hold probabilities between 0 and 1, but its "
+                 f"values run from {p.min():.6g} to {p.max():.6g}."]
         if p.min() < 0:
             lines.append("Probabilities cannot be negative: did you forget to apply exp (or "
                          "the sigmoid/softmax) to raw scores?")
@@ -539,8 +548,8 @@ def check_probabilities(actual, axis=-1, name="your answer", *, atol=1e-6):
     sums = p.sum(axis=axis)
     if np.allclose(sums, 1.0, rtol=0, atol=atol):
         return None
-    lines = [f"{name} does not sum to 1 along axis {axis}: the sums run from "
-             f"{sums.min():.6g} to {sums.max():.6g}."]
+    lines = [f"{_subject(name)} does not sum to 1 along axis {axis}: the sums run "
+             f"from {sums.min():.6g} to {sums.max():.6g}."]
     other = [k for k in range(p.ndim) if k != axis % p.ndim
              and np.allclose(p.sum(axis=k), 1.0, rtol=0, atol=atol)]
     if other:

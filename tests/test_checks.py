@@ -362,3 +362,11 @@ def test_bad_arguments_name_the_function_and_argument(call, error, arg):
     with pytest.raises(error, match=f"'{re.escape(arg)}'") as info:
         call()
     assert not isinstance(info.value, CheckFailed)
+
+
+def test_names_written_as_words_open_the_sentence_with_a_capital():
+    assert failure(check_close, 2.0, 1.0, "the MAE of 3 values").startswith("The MAE of 3")
+    # Code and variable names stay exactly as written.
+    assert failure(check_close, 2.0, 1.0, "mae(y, p)").startswith("mae(y, p) is not right")
+    assert failure(check_close, 2.0, 1.0, "probs").startswith("probs is not right")
+    assert failure(check_shape, np.zeros(2), (3,), "y").startswith("y has the wrong shape")
