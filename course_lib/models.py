@@ -554,7 +554,8 @@ class Sequential:
             results[name] = float(fn(y, out))
         if verbose:
             steps = math.ceil(x.shape[0] / batch_size)
-            print(f"{steps}/{steps} - " + " - ".join(f"{k}: {v:.4f}" for k, v in results.items()))
+            print(f"{steps}/{steps} [{'=' * 30}] - "
+                  + " - ".join(f"{k}: {v:.4f}" for k, v in results.items()))
         if return_dict:
             return results
         values = list(results.values())

@@ -173,6 +173,18 @@ def test_summary_before_build_is_a_plain_error():
     assert model.count_params() == 4 * 3 + 3 + 3 + 1
 
 
+def test_a_model_without_input_shape_is_built_by_its_first_batch(capsys):
+    set_random_seed(0)
+    model = Sequential([Dense(4, activation="relu"), Dense(1)])
+    assert not model.built
+    model.compile("adam", "mse", ["mae"])
+    model.fit(np.ones((6, 3)), np.zeros(6), epochs=1, verbose=0)
+    assert model.input_shape == (None, 3) and model.count_params() == 3 * 4 + 4 + 4 + 1
+    loss, mae = model.evaluate(np.ones((6, 3)), np.zeros(6))
+    assert capsys.readouterr().out == (f"1/1 [{'=' * 30}] - loss: {loss:.4f} - "
+                                       f"mae: {mae:.4f}\n")
+
+
 def test_layers_added_one_by_one_get_keras_names():
     model = Sequential()
     model.add(Dense(5, input_shape=(3,)))
