@@ -392,8 +392,8 @@ class Dropout(Layer):
 class BatchNormalization(Layer):
     """Batch normalisation over the last axis (the features or channels), as Keras.
 
-    Training: with ``mu`` and ``var`` the mean and (biased) variance of the batch over every
-    axis but the last, ::
+    Training: with ``mu`` and ``var`` the mean and variance of the batch over every axis but
+    the last (the biased variance, dividing by the count, as Keras 3 does), ::
 
         x_hat = (x - mu) / sqrt(var + epsilon)        y = gamma * x_hat + beta
         moving_mean <- momentum * moving_mean + (1 - momentum) * mu     (same for the variance)
@@ -428,14 +428,16 @@ class BatchNormalization(Layer):
         self.training = training
         axes = tuple(range(x.ndim - 1))
         if training:
-            mu, var = x.mean(axis=axes), x.var(axis=axes)
+            mu = x.mean(axis=axes)
+            centred = x - mu
+            var = (centred * centred).mean(axis=axes)
             m = self.momentum
             self.moving_mean[...] = m * self.moving_mean + (1 - m) * mu
             self.moving_variance[...] = m * self.moving_variance + (1 - m) * var
         else:
-            mu, var = self.moving_mean, self.moving_variance
+            centred, var = x - self.moving_mean, self.moving_variance
         self.std = np.sqrt(var + self.dtype.type(self.epsilon))
-        self.x_hat = (x - mu) / self.std
+        self.x_hat = centred / self.std
         return self.gamma * self.x_hat + self.beta
 
     def backward(self, grad_out):
