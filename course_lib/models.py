@@ -101,6 +101,7 @@ class Sequential:
         self.input_shape = None  # with None for the batch axis, as Keras
         self.optimizer = None
         self.loss = None
+        self.compiled = False
         self.stop_training = False
         self.history = None
         if layers is not None:
@@ -277,7 +278,7 @@ class Sequential:
         self.compiled = True
 
     def _require_compiled(self, func):
-        if not getattr(self, "compiled", False):
+        if not self.compiled:
             raise RuntimeError(f"{func}: the model must be compiled before training or "
                                f"evaluating; call model.compile(optimizer='adam', loss=...) "
                                f"first")
@@ -301,7 +302,7 @@ class Sequential:
         """y checked against the loss and the output shape, with a plain message if it fails."""
         sparse = self.loss == "sparse_categorical_crossentropy"
         y = as_array(y, name, func, allow_int=sparse)
-        if y.shape[0] != n:
+        if y.ndim == 0 or y.shape[0] != n:
             raise ValueError(f"{func}: argument '{name}' must hold one target per sample, "
                              f"{n} of them, got shape {y.shape}")
         out_shape = (n, *self.layers[-1].output_shape)
