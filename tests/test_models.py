@@ -7,6 +7,8 @@ from contextlib import redirect_stdout
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.datasets import load_digits, make_friedman1
 from sklearn.metrics import accuracy_score, log_loss
 from sklearn.model_selection import train_test_split
@@ -161,6 +163,17 @@ def test_seed_model_with_same_padding_and_pooling():
     assert [r[2] for r in summary_rows(model)] == expected
     assert model.count_params() == sum(expected) == 68770
     assert "Total params: 68,770" in summary_lines(model)
+
+
+@settings(max_examples=25, deadline=None)
+@given(sizes=st.lists(st.integers(1, 30), min_size=2, max_size=6))
+def test_any_mlp_has_sum_of_in_plus_one_times_out_parameters(sizes):
+    model = Sequential([Dense(sizes[1], input_shape=(sizes[0],))]
+                       + [Dense(units) for units in sizes[2:]])
+    expected = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes, sizes[1:]))
+    assert model.count_params() == expected
+    assert totals(model) == (expected, expected, 0)
+    assert model.output_shape == (None, sizes[-1])
 
 
 def test_summary_before_build_is_a_plain_error():
