@@ -100,25 +100,40 @@ def _squared_distances(X: np.ndarray, centers: np.ndarray, x_sq=None) -> np.ndar
     return d2
 
 
-def _nearest(XT: np.ndarray, centers: np.ndarray) -> np.ndarray:
+def _nearest(XT: np.ndarray, centers: np.ndarray, *, with_onehot: bool = False):
     """Labels of the nearest centres, given the data transposed, XT: (n_features, n_samples).
 
     ||x||^2 is the same for every centre, so argmin_j ||x - c_j||^2 = argmin_j (||c_j||^2 -
-    2 c_j.x). Working on the (n_clusters, n_samples) layout lets the minimum run across
-    contiguous rows, several times faster than ``argmin(axis=1)`` over a few clusters.
+    2 c_j.x). The scores are laid out (n_clusters, n_samples) so that the minimum runs across
+    contiguous rows; ``argmin(axis=1)`` over a handful of clusters per sample is several times
+    slower. With ``with_onehot`` also return the (n_clusters, n_samples) membership matrix
+    ``onehot[j, i] = (labels[i] == j)`` in the data's dtype, which the update step needs.
     """
-    n_clusters = centers.shape[0]
+    n_clusters, n_samples = centers.shape[0], XT.shape[1]
     scores = (centers * -2) @ XT
     scores += np.einsum("ij,ij->i", centers, centers)[:, None]
     if n_clusters > 16:
-        return scores.argmin(axis=0)
-    best = scores.min(axis=0)
-    labels = np.zeros(XT.shape[1], dtype=np.intp)
-    # A loop over the clusters (not the samples); going downwards lets the lowest index win
-    # ties, as argmin does.
-    for j in range(n_clusters - 1, 0, -1):
-        labels[scores[j] == best] = j
-    return labels
+        # Many clusters: argmin is efficient again, and a dense membership matrix is not.
+        labels = scores.argmin(axis=0)
+        return (labels, _membership(labels, n_clusters, XT.dtype)) if with_onehot else labels
+    member = scores == scores.min(axis=0)
+    if np.count_nonzero(member) != n_samples:
+        # Some sample is exactly as close to two centres: keep only the lowest index, as
+        # argmin does.
+        tied = np.flatnonzero(member.sum(axis=0) > 1)
+        first = member[:, tied].argmax(axis=0)
+        member[:, tied] = False
+        member[first, tied] = True
+    onehot = member.astype(XT.dtype)
+    # One nonzero per column, so this product picks out each sample's cluster index exactly.
+    labels = (np.arange(n_clusters, dtype=XT.dtype) @ onehot).astype(np.intp)
+    return (labels, onehot) if with_onehot else labels
+
+
+def _membership(labels: np.ndarray, n_clusters: int, dtype) -> np.ndarray:
+    onehot = np.zeros((n_clusters, labels.size), dtype=dtype)
+    onehot[labels, np.arange(labels.size)] = 1
+    return onehot
 
 
 def kmeans_assign(X, centers) -> np.ndarray:
@@ -143,13 +158,14 @@ def kmeans_assign(X, centers) -> np.ndarray:
     return _nearest(np.ascontiguousarray(X.T), centers)
 
 
-def _update(X: np.ndarray, labels: np.ndarray, centers: np.ndarray) -> np.ndarray:
-    n_clusters, n_features = centers.shape
+def _update(X: np.ndarray, labels: np.ndarray, centers: np.ndarray,
+            onehot: np.ndarray | None = None) -> np.ndarray:
+    n_clusters = centers.shape[0]
     counts = np.bincount(labels, minlength=n_clusters)
-    # A (n_clusters, n_samples) indicator matrix turns the per-cluster sums into one matrix
-    # product; bincount per feature would loop over features, add.at is slow.
-    onehot = np.zeros((n_clusters, X.shape[0]), dtype=X.dtype)
-    onehot[labels, np.arange(X.shape[0])] = 1
+    # The (n_clusters, n_samples) membership matrix turns the per-cluster sums into one
+    # matrix product; bincount per feature would loop over features, add.at is slow.
+    if onehot is None:
+        onehot = _membership(labels, n_clusters, X.dtype)
     sums = onehot @ X
     new = np.empty_like(centers)
     filled = counts > 0
@@ -369,8 +385,8 @@ class KMeans:
         labels_old = None
         converged = False
         for it in range(max_iter):
-            labels = _nearest(XT, centers)
-            new = _update(X, labels, centers)
+            labels, onehot = _nearest(XT, centers, with_onehot=True)
+            new = _update(X, labels, centers, onehot)
             shift = float(((new - centers) ** 2).sum())
             centers = new
             if labels_old is not None and np.array_equal(labels, labels_old):

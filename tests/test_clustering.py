@@ -65,6 +65,13 @@ def test_assign_matches_plain_loop(k):
     np.testing.assert_array_equal(kmeans_assign(X, centers), loop_assign(X, centers))
 
 
+def test_assign_ties_go_to_the_lowest_index():
+    # duplicate centres, and a sample exactly half-way between two centres
+    np.testing.assert_array_equal(
+        kmeans_assign([[0.0], [0.2], [0.9], [0.5]], [[0.0], [0.0], [1.0]]), [0, 0, 2, 0])
+    np.testing.assert_array_equal(kmeans_assign([[0.5], [0.5]], [[1.0], [0.0]]), [0, 0])
+
+
 def test_assign_accepts_lists_and_far_from_origin_data():
     # One feature, far from the origin: the expansion must still find the right centre.
     X = [[1e6 + 0.1], [1e6 + 0.9], [1e6 + 0.45]]
@@ -156,12 +163,17 @@ def _datasets():
     blobs, _ = make_blobs(500, 5, centers=6, cluster_std=2.0, random_state=3)
     iris = load_iris().data
     uniform = np.random.default_rng(5).uniform(size=(400, 2))
-    return {"blobs": (blobs, 6), "iris": (iris, 3), "iris-8": (iris, 8),
+    many, _ = make_blobs(1000, 3, centers=20, cluster_std=0.3, center_box=(-30, 30),
+                         random_state=1)
+    return {"blobs": (blobs, 6), "iris": (iris, 3), "iris-8": (iris, 8), "blobs-20": (many, 20),
             "uniform": (uniform, 7)}
 
 
-@pytest.mark.parametrize("name", list(_datasets()))
-@pytest.mark.parametrize("init", ["k-means++", "random"])
+# Random starts on 20 tight blobs land in a different poor local minimum on every seed (for
+# scikit-learn too), so that pair compares luck, not the algorithm: it is left out.
+@pytest.mark.parametrize("name, init", [(name, init) for name in _datasets()
+                                        for init in ("k-means++", "random")
+                                        if (name, init) != ("blobs-20", "random")])
 def test_inertia_within_one_percent_of_sklearn(name, init):
     X, k = _datasets()[name]
     ours = KMeans(n_clusters=k, init=init, n_init=10, random_state=0).fit(X)
