@@ -333,3 +333,19 @@ def test_errors_step_functions():
         kmeans_inertia(X, np.full((2, 2), np.nan), [0] * 6)
     with pytest.raises(TypeError, match="'random_state'"):
         kmeans_plusplus(X, 2, random_state=1.5)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_fit_on_arbitrary_small_data_is_consistent(data):
+    # Duplicates and constant columns included: no warnings (they are errors in this suite),
+    # labels that match the centres, and the reported inertia is their inertia.
+    n = data.draw(st.integers(1, 15))
+    X = data.draw(hnp.arrays(np.float64, (n, 2), elements=st.sampled_from([-1.0, 0.0, 2.5])))
+    k = data.draw(st.integers(1, n))
+    km = KMeans(k, n_init=2, random_state=0).fit(X)
+    assert km.cluster_centers_.shape == (k, 2)
+    assert km.inertia_ == pytest.approx(
+        loop_inertia(X, km.cluster_centers_, km.labels_), abs=1e-9)
+    d2 = cdist(X, km.cluster_centers_, "sqeuclidean")
+    assert np.allclose(d2[np.arange(n), km.labels_], d2.min(axis=1), atol=1e-9)
