@@ -314,6 +314,25 @@ def test_fused_softmax_gradient_equals_the_chain_rule(float64, loss):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
 
 
+def test_fused_sigmoid_gradient_equals_the_chain_rule(float64):
+    set_random_seed(0)
+    model = Sequential([Dense(3, input_shape=(2,), activation="relu"),
+                        Dense(1, activation="sigmoid")])
+    model.compile("sgd", "binary_crossentropy")
+    x = np.random.default_rng(2).normal(size=(6, 2))
+    y = np.array([0, 1, 1, 0, 1, 0])
+    _, fused = model.compute_gradients(x, y)
+    p = model(x, training=True)
+    # unfused: dL/dp = (p - y) / (p (1 - p)) / N, then sigmoid' = p (1 - p), layer by layer
+    grad = losses.binary_crossentropy_gradient(y[:, None], p)
+    np.testing.assert_allclose(grad * p * (1 - p), (p - y[:, None]) / 6, atol=1e-12)
+    for layer in reversed(model.layers):
+        grad = layer.backward(grad)
+    unfused = [g for layer in model.layers for g in layer.grads]
+    for a, b in zip(fused, unfused):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
 def test_fused_loss_stays_finite_when_a_probability_underflows(float64):
     model = Sequential([Dense(2, input_shape=(1,), activation="softmax")])
     model.compile("sgd", "sparse_categorical_crossentropy")
