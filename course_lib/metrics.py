@@ -36,7 +36,7 @@ def binary_accuracy(y_true, y_pred, threshold=0.5) -> float:
 
 
 def categorical_accuracy(y_true, y_pred) -> float:
-    """Share of samples whose most likely class is the true one: mean(argmax y_true == argmax y_pred).
+    """Share of samples whose top class is the true one: mean(argmax y_true == argmax y_pred).
 
     y_true: one-hot (N, K), y_pred: scores or probabilities (N, K).
     """
