@@ -149,8 +149,9 @@ def kmeans_assign(X, centers) -> np.ndarray:
     labels : (n_samples,) int array, ``labels[i] = argmin_j ||x_i - c_j||^2``
         (ties go to the lowest index).
 
-    The distances come from ``||x||^2 - 2 x.c + ||c||^2``: a single (n_samples, n_features) x
-    (n_features, n_clusters) matrix product instead of a loop over samples.
+    The distances come from ``||x||^2 - 2 x.c + ||c||^2``: one matrix product of the centres
+    with the data instead of a loop over samples (``||x||^2`` is left out, it is the same for
+    every centre and cannot change the argmin).
     """
     func = "kmeans_assign"
     X = _check_data(X, func)
