@@ -55,6 +55,18 @@ def test_mi_of_a_variable_with_itself_is_its_entropy(labels):
     assert mutual_information(labels, labels) == pytest.approx(entropy(labels), abs=1e-12)
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.sampled_from("abc")), min_size=1, max_size=60))
+def test_discrete_mi_symmetric_and_bounded_by_the_entropies(pairs):
+    x, y = map(list, zip(*pairs))
+    i_xy = mutual_information(x, y)
+    assert i_xy == pytest.approx(mutual_information(y, x), abs=1e-12)
+    assert 0.0 <= i_xy <= min(entropy(x), entropy(y)) + 1e-12
+    # I = H(x) + H(y) - H(x, y)
+    joint = [f"{a}|{b}" for a, b in pairs]
+    assert i_xy == pytest.approx(entropy(x) + entropy(y) - entropy(joint), abs=1e-12)
+
+
 def test_discrete_mi_by_hand():
     # y is a function of x that merges x's classes {0, 1}: I = H(y) = log 2 here.
     x = [0, 1, 2, 3]
@@ -185,6 +197,20 @@ def test_target_encode_equals_a_groupby_formula():
                               / (stats["count"] + m))
     np.testing.assert_allclose(target_encode(frame["c"], frame["t"], m=m), expected,
                                rtol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.floats(-100, 100)), min_size=1, max_size=40),
+       st.floats(0, 50))
+def test_encoding_lies_between_category_mean_and_prior(rows, m):
+    cats, target = map(np.array, zip(*rows))
+    enc = target_encode(cats, target, m=m)
+    prior = target.mean()
+    for c in np.unique(cats):
+        mean_c = target[cats == c].mean()
+        lo, hi = min(mean_c, prior), max(mean_c, prior)
+        tol = 1e-9 * (1 + abs(lo) + abs(hi))
+        assert np.all((enc[cats == c] >= lo - tol) & (enc[cats == c] <= hi + tol))
 
 
 def test_target_encode_dtypes_and_numeric_categories():
