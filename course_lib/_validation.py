@@ -18,6 +18,7 @@ __all__ = [
     "as_array",
     "check_ndim",
     "check_finite",
+    "check_real",
     "check_positive",
     "check_nonnegative",
     "check_int",
@@ -96,17 +97,18 @@ def check_finite(arr: np.ndarray, name: str, func: str) -> None:
                              f"remove or impute them first")
 
 
-def _check_real(value, name: str, func: str) -> float:
+def check_real(value, name: str, func: str) -> float:
+    """Return ``value`` as a float if it is a finite real number (not a bool), else raise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{func}: argument '{name}' must be a number, got {_describe(value)}")
     if not np.isfinite(value):
         raise ValueError(f"{func}: argument '{name}' must be finite, got {value}")
-    return value
+    return float(value)
 
 
 def check_positive(value, name: str, func: str):
     """Return ``value`` if it is a real number > 0, else raise."""
-    _check_real(value, name, func)
+    check_real(value, name, func)
     if value <= 0:
         raise ValueError(f"{func}: argument '{name}' must be > 0, got {value}")
     return value
@@ -114,7 +116,7 @@ def check_positive(value, name: str, func: str):
 
 def check_nonnegative(value, name: str, func: str):
     """Return ``value`` if it is a real number >= 0, else raise."""
-    _check_real(value, name, func)
+    check_real(value, name, func)
     if value < 0:
         raise ValueError(f"{func}: argument '{name}' must be >= 0, got {value}")
     return value
@@ -123,7 +125,7 @@ def check_nonnegative(value, name: str, func: str):
 def check_in_range(value, name: str, func: str, low, high, *, low_inclusive=True,
                    high_inclusive=True):
     """Return ``value`` if it lies in the interval from ``low`` to ``high``, else raise."""
-    _check_real(value, name, func)
+    check_real(value, name, func)
     ok_low = value >= low if low_inclusive else value > low
     ok_high = value <= high if high_inclusive else value < high
     if not (ok_low and ok_high):

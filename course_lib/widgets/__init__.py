@@ -1,0 +1,21 @@
+"""The interactive explorers of the course, one module per explorer.
+
+Every explorer is two pieces: a **drawing function**, a plain function of the widget's values
+that draws onto a matplotlib figure (tests call it directly, no browser needed), and a
+**builder** that makes the controls, wires them to the drawing function through
+:func:`course_lib.widgets._base.build_explorer` and returns one container with the CSS class
+``course-widget``.
+
+========================  =========  ===================================================
+module                    chapter    explorer
+========================  =========  ===================================================
+``line_fit``              01         fit a line by hand with sliders for w and b, live MAE
+========================  =========  ===================================================
+
+Chapters import from the module: ``from course_lib.widgets.line_fit import line_fit_explorer``
+(chapter 01's explorer is also importable from ``course_lib.widgets`` itself).
+"""
+from ._base import WIDGET_CLASS, build_explorer, render_png
+from .line_fit import draw_line_fit, line_fit_explorer
+
+__all__ = ["WIDGET_CLASS", "build_explorer", "render_png", "draw_line_fit", "line_fit_explorer"]

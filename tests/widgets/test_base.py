@@ -1,0 +1,55 @@
+"""The shared explorer wiring: controls feed the drawing function, the picture follows them."""
+import ipywidgets as widgets
+import pytest
+
+from course_lib.widgets._base import as_range, build_explorer, find_artist
+
+
+def test_build_explorer_draws_once_then_on_every_change():
+    calls = []
+
+    def draw(fig, a, label):
+        ax = fig.axes[0] if fig.axes else fig.add_subplot()
+        ax.set_title(f"{label}: {a}")
+        calls.append((a, label))
+        return f"a = <b>{a}</b>"
+
+    controls = {"a": widgets.IntSlider(value=1, min=0, max=5),
+                "label": widgets.Dropdown(options=["x", "y"], value="x")}
+    box = build_explorer(controls, draw)
+    assert calls == [(1, "x")]
+    assert "course-widget" in box._dom_classes
+    assert box.readout.value == "a = <b>1</b>"
+    first_png = box.image.value
+    assert bytes(first_png).startswith(b"\x89PNG")
+
+    controls["a"].value = 4
+    controls["label"].value = "y"
+    assert calls[-2:] == [(4, "x"), (4, "y")]
+    assert box.figure.axes[0].get_title() == "y: 4"
+    assert box.readout.value == "a = <b>4</b>"
+    assert box.image.value != first_png
+    # Both controls are laid out in the container, before the read-out and the picture.
+    assert box.children[-1] is box.image and box.children[-2] is box.readout
+    assert list(box.children[0].children) == list(controls.values())
+
+
+def test_a_drawing_without_readout_leaves_it_empty():
+    def draw(fig, a):
+        fig.add_subplot().plot([0, a])
+
+    box = build_explorer({"a": widgets.FloatSlider()}, draw)
+    assert box.readout.value == ""
+
+
+def test_find_artist_and_as_range():
+    from matplotlib.figure import Figure
+    ax = Figure().add_subplot()
+    (line,) = ax.plot([0, 1], [0, 1], gid="mine")
+    assert find_artist(ax, "mine") is line and find_artist(ax, "other") is None
+    assert as_range(None, (0, 2), "r", "f") == (0.0, 2.0)
+    assert as_range([1, 3], (0, 2), "r", "f") == (1.0, 3.0)
+    with pytest.raises(ValueError, match="'r' must have min < max"):
+        as_range((3, 1), (0, 1), "r", "f")
+    with pytest.raises(ValueError, match="'r' must be a pair"):
+        as_range(5, (0, 1), "r", "f")
