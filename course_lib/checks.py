@@ -8,7 +8,7 @@ two differ::
     CheckFailed: mean_absolute_error([1, 2, 3], [2, 2, 5]) is not right.
       expected: 1
       got:      1.66667
-      This is the mean squared error; the exercise asks for the mean absolute error.
+    This is the mean squared error; the exercise asks for the mean absolute error.
 
 The diagnoses are found from the numbers alone: ``None`` (a missing ``return``), a function
 instead of its result, NaN or infinity, a wrong shape (transposed, one axis missing or extra),
