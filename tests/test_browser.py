@@ -1,0 +1,205 @@
+"""Smoke test in a real browser: a chapter runs in JupyterLab and its first widget responds.
+
+JupyterLab is started on 127.0.0.1 (a free port, a random token, its state under
+``.test_home/``) on a scratch copy of the chapter's solution folder; Debian's Chromium
+(``apt-get install chromium``; Playwright must not download a browser of its own) is driven by
+Playwright: open the notebook, Run All, wait for the kernel, require that no cell shows an
+error, then drag the first slider of the first ``.course-widget`` and require that its picture
+changes. Skipped, with the reason, where Chromium or Playwright is missing (``.ci/run``
+installs Chromium, so CI runs it).
+
+Adding a chapter with a widget is one line in ``CHAPTERS``.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+HOME = ROOT / ".test_home"
+COURSE = Path(os.environ.get("COURSE_TEST_ROOT", ROOT)).resolve()
+#: Chapters whose first ``.course-widget`` is checked in the browser.
+CHAPTERS = ["01_what_is_ml"]
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+RUN_ALL_SECONDS = 180
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+CHROMIUM = _chromium()
+pytestmark = [
+    pytest.mark.skipif(CHROMIUM is None, reason=(
+        "no Chromium found: the browser smoke test needs Debian's chromium "
+        "(`apt-get install chromium`, as .ci/run does); Playwright's own download is not used")),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def playwright():
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="playwright is not installed (pip install -e .[dev])")
+    with sync_api.sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright, tmp_path_factory):
+    profile = tmp_path_factory.mktemp("chromium-profile")  # an empty user-data-dir
+    context = playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS,
+        viewport={"width": 1400, "height": 1000})
+    yield context
+    context.close()
+
+
+@pytest.fixture()
+def lab(request, tmp_path):
+    """JupyterLab serving a scratch copy of one chapter's solution folder."""
+    chapter = request.param
+    source = COURSE / "solutions" / chapter
+    if not (source / f"{chapter}.ipynb").exists():
+        pytest.skip(f"solutions/{chapter}/{chapter}.ipynb does not exist yet")
+    work = tmp_path / "work"
+    shutil.copytree(source, work, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    port, token = _free_port(), secrets.token_hex(16)
+    settings = HOME / "lab_settings"
+    # Render every cell (JupyterLab 4 otherwise only renders the cells in view) so that the
+    # error check sees the whole notebook.
+    tracker = settings / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True, exist_ok=True)
+    (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    args = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
+            f"--port={port}", f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={work}",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.news_url=None"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--allow-root")
+    log = (tmp_path / "lab.log").open("w")
+    server = subprocess.Popen(args, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("JupyterLab did not start:\n" +
+                                (tmp_path / "lab.log").read_text()[-4000:])
+                time.sleep(0.5)
+        yield chapter, f"{url}/lab/tree/{chapter}.ipynb?token={token}"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def _run_all(page):
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
+    # the kernel must be up before Run All, or the cells wait behind its start; the status bar
+    # says "Python 3 (ipykernel) | Idle" once it is
+    page.locator(".jp-StatusBar-Item", has_text="| Idle").first.wait_for(timeout=90_000)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    # done when no prompt says [*] and every non-empty code cell has a number
+    try:
+        _wait_until_run(page)
+    except Exception as error:  # Playwright's TimeoutError: say what the page shows
+        prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        shot = Path(os.environ.get("COURSE_BROWSER_SHOT", "/tmp/course-browser-failure.png"))
+        page.screenshot(path=str(shot), full_page=True)
+        pytest.fail(f"Run All did not finish in {RUN_ALL_SECONDS} s: prompts {prompts}; "
+                    f"screenshot in {shot} ({type(error).__name__})")
+
+
+def _wait_until_run(page):
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent)
+                || (/\\[ \\]/.test(p.textContent) && p.closest('.jp-Cell')
+                      .querySelector('.cm-content').textContent.trim() === ''));
+        }""", timeout=RUN_ALL_SECONDS * 1000)
+
+
+def _errors(page) -> list[str]:
+    shown = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    return [shown.nth(i).inner_text()[:500] for i in range(shown.count())]
+
+
+def _picture(widget):
+    for selector in ("img", ".jp-OutputArea-output img", "canvas", "svg"):
+        candidate = widget.locator(selector).first
+        if candidate.count():
+            return candidate
+    pytest.fail("the widget has no picture (img, canvas or svg) inside .course-widget")
+
+
+@pytest.mark.parametrize("lab", CHAPTERS, indirect=True)
+def test_chapter_runs_and_its_widget_responds(lab, browser):
+    chapter, url = lab
+    page = browser.new_page()
+    page.goto(url)
+    _run_all(page)
+    errors = _errors(page)
+    assert not errors, f"{chapter}: cells show errors after Run All:\n" + "\n---\n".join(errors)
+
+    widget = page.locator(".course-widget").first
+    widget.wait_for(timeout=30_000)
+    widget.scroll_into_view_if_needed()
+    picture = _picture(widget)
+    picture.wait_for(timeout=30_000)
+    before = picture.screenshot()
+
+    handle = widget.locator(".widget-slider .noUi-handle, input[type=range]").first
+    track = widget.locator(".widget-slider .noUi-target, input[type=range]").first
+    box, track_box = handle.bounding_box(), track.bounding_box()
+    assert box and track_box, "the widget has no visible slider"
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    target = track_box["x"] + (0.2 if x > track_box["x"] + track_box["width"] / 2 else 0.8) * \
+        track_box["width"]
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(target, y, steps=10)
+    page.mouse.up()
+
+    deadline = time.monotonic() + 30
+    after = picture.screenshot()
+    while after == before and time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+        after = picture.screenshot()
+    assert after != before, f"{chapter}: moving the slider did not change the picture"
+    errors = _errors(page)
+    assert not errors, f"{chapter}: errors after moving the slider:\n" + "\n---\n".join(errors)
+    page.close()
