@@ -17,7 +17,9 @@ student learns here carries over:
 ``model_selection``       train/test split, K-fold indices, cross-validated score
 ``datasets``              offline data sets and seeded generators for the course's stories
 ``checks``                what the notebooks' check cells call
-``widgets``               the interactive explorers
+``widgets``               the interactive explorers, one module per explorer
+``keras``                 re-exports shaped like ``keras`` (``course_lib.keras.layers`` ...), so Keras
+                          code runs here with only its imports changed
 ========================  ==================================================================
 
 Submodules load on first use (``course_lib.activations.sigmoid`` works after
@@ -30,7 +32,7 @@ __version__ = "0.1.0"
 _SUBMODULES = {
     "activations", "losses", "optimizers", "initializers", "convolution", "gradients",
     "layers", "models", "callbacks", "metrics", "utils", "clustering", "decomposition",
-    "features", "model_selection", "datasets", "checks", "widgets",
+    "features", "model_selection", "datasets", "checks", "widgets", "keras",
 }
 
 
