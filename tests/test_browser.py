@@ -144,12 +144,17 @@ def _run_all(page):
 
 
 def _wait_until_run(page):
+    # Run All stops at the first cell that raises, so "done" is: nothing running ([*]) and
+    # either every non-empty code cell numbered or an error shown
     page.wait_for_function(
         """() => {
             const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent)
-                || (/\\[ \\]/.test(p.textContent) && p.closest('.jp-Cell')
-                      .querySelector('.cm-content').textContent.trim() === ''));
+            if (prompts.length === 0 || prompts.some(p => p.textContent.includes('*')))
+                return false;
+            const error = document.querySelector(
+                ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']");
+            return !!error || prompts.every(p => /\\[\\d+\\]/.test(p.textContent)
+                || p.closest('.jp-Cell').querySelector('.cm-content').textContent.trim() === '');
         }""", timeout=RUN_ALL_SECONDS * 1000)
 
 
