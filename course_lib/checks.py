@@ -247,11 +247,14 @@ def _nice_factor(c):
 def _value_diagnosis(a, e, rtol, atol, sizes):
     """(key, text) explaining how two same-shape arrays differ, or (None, None)."""
     close = lambda x, y: np.allclose(x, y, rtol=rtol, atol=atol)  # noqa: E731
-    e_norm = float(np.sum(e * e))
+    # The best factor c = <a, e> / <e, e>, computed on scaled copies so that it cannot overflow.
+    scale = float(np.max(np.abs(e))) if e.size else 0.0
+    e_unit = e / scale if scale > 0 else e
+    e_norm = float(np.sum(e_unit * e_unit))
     # A constant factor. A single wrong number is always "some factor" away from the right
     # one, so for single numbers only the factors that mean something (-1, a size) are said.
     if e_norm > 0 and np.any(a != 0):
-        c = float(np.sum(a * e) / e_norm)
+        c = float(np.sum((a / scale) * e_unit) / e_norm)
         if c != 0 and np.isfinite(c) and close(a, c * e):
             if np.isclose(c, -1.0, rtol=1e-9):
                 return "sign", ("The sign is flipped: your answer is exactly -1 times the "
@@ -393,7 +396,9 @@ def check_close(actual, expected, name="your answer", *, rtol=1e-6, atol=1e-8, h
             _fail([f"{_subject(name)} is not right."] + show_expected() + show_got()
                   + [message], hint, "mistake")
 
-    key, why = _value_diagnosis(af, ef, rtol, atol, sizes)
+    # Huge answers may overflow while the diagnosis squares them; that must not warn.
+    with np.errstate(all="ignore"):
+        key, why = _value_diagnosis(af, ef, rtol, atol, sizes)
     lines = [f"{_subject(name)} is not right."] + show_expected() + show_got()
     if why:
         lines.append(why)

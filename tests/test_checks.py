@@ -370,3 +370,11 @@ def test_names_written_as_words_open_the_sentence_with_a_capital():
     assert failure(check_close, 2.0, 1.0, "mae(y, p)").startswith("mae(y, p) is not right")
     assert failure(check_close, 2.0, 1.0, "probs").startswith("probs is not right")
     assert failure(check_shape, np.zeros(2), (3,), "y").startswith("y has the wrong shape")
+
+
+def test_huge_values_are_diagnosed_without_overflow_warnings():
+    # pyproject turns RuntimeWarnings from course_lib into errors: squaring 1e200 must not warn.
+    msg = failure(check_close, [1e200, -2e200, 5e200], [1e200, 3e200, 4e200])
+    assert "2 of 3 values differ" in msg
+    msg = failure(check_close, [-1e300, -2e300], [1e300, 2e300])
+    assert "sign is flipped" in msg
