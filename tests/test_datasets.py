@@ -282,6 +282,25 @@ def test_car_price_follows_documented_formula(cars):
     assert sizes["mercedes-benz"] > sizes["bmw"] > sizes["volvo"] > sizes["toyota"]
 
 
+def test_car_every_row_including_rare_makes_fits_the_formula(cars):
+    df = cars
+    base = {"toyota": 9_000, "nissan": 9_500, "mazda": 10_000, "honda": 10_500,
+            "volkswagen": 11_000, "subaru": 10_000, "mitsubishi": 9_000, "peugeot": 13_000,
+            "volvo": 18_000, "bmw": 26_000, "audi": 22_000, "mercedes-benz": 33_000,
+            "porsche": 38_000, "jaguar": 34_000, "alfa-romeo": 15_000, "renault": 9_500,
+            "mercury": 16_000}
+    body = {"sedan": 1.0, "hatchback": 0.9, "wagon": 1.05, "suv": 1.2, "convertible": 1.35}
+    truth = (df.make.map(base) * df.body_style.map(body)
+             * np.where(df.fuel_type == "diesel", 1.1, 1.0) * np.exp(0.3 * (df.engine_size - 2)))
+    noise = np.log(df.price / truth)  # should be N(0, 0.1), up to rounding to 10
+    assert abs(noise.mean()) < 0.01 and 0.09 < noise.std() < 0.11
+    assert noise.abs().max() < 0.45  # about 4.5 standard deviations in 4000 draws
+    # Rare makes have 1-3 cars: their mean noise stays within 3 standard errors.
+    for make, k in {"porsche": 3, "jaguar": 2, "alfa-romeo": 2, "renault": 1,
+                    "mercury": 1}.items():
+        assert abs(noise[df.make == make].mean()) < 3 * 0.1 / np.sqrt(k), make
+
+
 # ------------------------------------------------------------------------------ medical leak
 
 @pytest.fixture(scope="module")

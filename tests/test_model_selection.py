@@ -10,6 +10,7 @@ from hypothesis import given, settings, strategies as st
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.model_selection import KFold
 from sklearn.model_selection import cross_val_score as sk_cross_val_score
+from sklearn.model_selection import train_test_split as sk_train_test_split
 
 from course_lib.model_selection import (
     SCORERS,
@@ -137,6 +138,18 @@ def test_split_sizes_follow_sklearn_rule():
     assert (len(X_tr), len(X_te)) == (6, 4)
     X_tr, X_te = train_test_split(X, test_size=0.01, random_state=0)
     assert (len(X_tr), len(X_te)) == (9, 1)
+
+
+@pytest.mark.parametrize("n", [2, 3, 7, 10, 33, 100])
+@pytest.mark.parametrize("share", [0.1, 0.25, 0.3, 0.33, 0.5, 0.7, 0.9, 0.99])
+def test_split_sizes_match_sklearn(n, share):
+    try:
+        expected = len(sk_train_test_split(np.arange(n), test_size=share)[1])
+    except ValueError:
+        with pytest.raises(ValueError, match="'test_size'"):
+            train_test_split(np.arange(n), test_size=share)
+        return
+    assert len(train_test_split(np.arange(n), test_size=share, random_state=0)[1]) == expected
 
 
 @settings(max_examples=40, deadline=None)
