@@ -42,7 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def alternate(ours, reference, repeats):
     """Seconds per call of each callable, after a warm-up, timed in turn to share the noise.
 
-    Returns (median ours, median reference, best ours, best reference).
+    Returns (median ours, median reference, median of the ratios of the calls timed side by
+    side). The last follows the load of the moment, so it is the steadier ratio on a busy machine.
     """
     ours()
     reference()
@@ -52,7 +53,8 @@ def alternate(ours, reference, repeats):
             start = time.perf_counter()
             fn()
             times.append(time.perf_counter() - start)
-    return statistics.median(t_ours), statistics.median(t_ref), min(t_ours), min(t_ref)
+    paired = statistics.median(a / b for a, b in zip(t_ours, t_ref))
+    return statistics.median(t_ours), statistics.median(t_ref), paired
 
 
 # ----------------------------------------------------------------------------------------------
@@ -180,17 +182,18 @@ def main(argv=None):
         rows = [run() for name, run in benches.items() if not args.only or name in args.only]
 
     width = max(len(r[0]) for r in rows)
-    print(f"\n{'task':<{width}}  {'ours ms':>9}  {'ref ms':>9}  {'ratio':>6}  {'best':>6}  notes")
+    print(f"\n{'task':<{width}}  {'ours ms':>9}  {'ref ms':>9}  {'ratio':>6}  {'paired':>6}  notes")
     for label, times, note in rows:
         if times is None:
             print(f"{label:<{width}}  {'-':>9}  {'-':>9}  {'-':>6}  {'-':>6}  {note}")
         else:
-            med_ours, med_ref, best_ours, best_ref = times
+            med_ours, med_ref, paired = times
             print(f"{label:<{width}}  {med_ours * 1e3:9.2f}  {med_ref * 1e3:9.2f}  "
-                  f"{med_ours / med_ref:6.2f}  {best_ours / best_ref:6.2f}  {note}")
+                  f"{med_ours / med_ref:6.2f}  {paired:6.2f}  {note}")
     print("\nours ms, ref ms: median time per call; ratio = median ours / median reference "
-          "(PyTorch or\nscikit-learn), below 1 means course_lib is faster; best = fastest ours / "
-          "fastest reference,\nless sensitive to other programs sharing the machine.")
+          "(PyTorch or\nscikit-learn), below 1 means course_lib is faster; paired = median of "
+          "ours / reference over\ncalls timed one after the other, steadier when other "
+          "programs share the machine.")
 
 
 if __name__ == "__main__":
