@@ -13,7 +13,8 @@ import io
 
 from .._validation import check_real
 
-__all__ = ["WIDGET_CLASS", "render_png", "find_artist", "as_range", "build_explorer"]
+__all__ = ["WIDGET_CLASS", "render_png", "find_artist", "as_range", "float_slider",
+           "build_explorer"]
 
 WIDGET_CLASS = "course-widget"
 
@@ -44,6 +45,18 @@ def as_range(value, default, name, func):
     if not low < high:
         raise ValueError(f"{func}: argument '{name}' must have min < max, got {value!r}")
     return (low, high)
+
+
+def float_slider(value, bounds, description, *, steps=200, readout_format=".2f"):
+    """A ``FloatSlider`` over ``bounds = (min, max)`` in ``steps`` equal steps, starting at
+    ``value`` (clipped into the range), updating continuously while it is dragged."""
+    import ipywidgets as widgets
+
+    low, high = bounds
+    return widgets.FloatSlider(value=min(max(float(value), low), high), min=low, max=high,
+                               step=(high - low) / steps, description=description,
+                               continuous_update=True, readout_format=readout_format,
+                               style={"description_width": "initial"})
 
 
 def build_explorer(controls, draw, *, figsize=(6.0, 4.0), dpi=80, controls_per_row=2):

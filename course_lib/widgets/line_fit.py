@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import as_array, check_real, check_same_shape
-from ._base import as_range, build_explorer, find_artist
+from ._base import as_range, build_explorer, find_artist, float_slider
 
 __all__ = ["draw_line_fit", "line_fit_explorer"]
 
@@ -87,8 +87,6 @@ def line_fit_explorer(x, y, *, w=0.0, b=0.0, w_range=None, b_range=None, show_ms
     ``w_slider``, ``b_slider``, ``image``, ``readout``, ``figure`` and ``ax`` give tests and
     curious students access to the parts.
     """
-    import ipywidgets as widgets
-
     func = "line_fit_explorer"
     x, y = _line_fit_data(x, y, func)
     w = check_real(w, "w", func)
@@ -102,14 +100,6 @@ def line_fit_explorer(x, y, *, w=0.0, b=0.0, w_range=None, b_range=None, show_ms
     b_spread = max(abs(b_fit), float(np.ptp(y)) or 1.0)
     b_range = as_range(b_range, (b_fit - 2 * b_spread, b_fit + 2 * b_spread), "b_range", func)
 
-    # Each slider moves in 200 steps, fine enough to feel continuous.
-    def slider(value, bounds, description):
-        return widgets.FloatSlider(value=float(np.clip(value, *bounds)), min=bounds[0],
-                                   max=bounds[1], step=(bounds[1] - bounds[0]) / 200,
-                                   description=description, continuous_update=True,
-                                   readout_format=".2f",
-                                   style={"description_width": "initial"})
-
     def draw(fig, w, b):
         ax = fig.axes[0] if fig.axes else fig.add_subplot()
         mae, mse = draw_line_fit(ax, x, y, w, b, show_mse=show_mse, xlabel=xlabel,
@@ -119,8 +109,9 @@ def line_fit_explorer(x, y, *, w=0.0, b=0.0, w_range=None, b_range=None, show_ms
             text += f" &nbsp; MSE = <b>{mse:.3f}</b>"
         return text
 
-    box = build_explorer({"w": slider(w, w_range, "w (slope)"),
-                          "b": slider(b, b_range, "b (intercept)")}, draw, figsize=figsize)
+    box = build_explorer({"w": float_slider(w, w_range, "w (slope)"),
+                          "b": float_slider(b, b_range, "b (intercept)")}, draw,
+                         figsize=figsize)
     box.w_slider, box.b_slider = box.controls["w"], box.controls["b"]
     box.ax = box.figure.axes[0]
     return box

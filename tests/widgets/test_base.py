@@ -53,3 +53,10 @@ def test_find_artist_and_as_range():
         as_range((3, 1), (0, 1), "r", "f")
     with pytest.raises(ValueError, match="'r' must be a pair"):
         as_range(5, (0, 1), "r", "f")
+
+
+def test_float_slider_clips_the_start_and_divides_the_range():
+    from course_lib.widgets._base import float_slider
+    s = float_slider(5.0, (-1.0, 1.0), "w", steps=4)
+    assert (s.min, s.max, s.value, s.step, s.description) == (-1.0, 1.0, 1.0, 0.5, "w")
+    assert s.continuous_update
