@@ -131,6 +131,8 @@ def _describe_rank(rank):
 def draw_tensor_slice(fig, x, axis, index, *, axis_names=None, name="x"):
     """Draw the slice ``x[..., index, ...]`` (``index`` on ``axis``) onto ``fig``.
 
+    ``fig``: a matplotlib ``Figure`` or ``SubFigure`` (several slices side by side).
+
     ``x``: a tensor of rank 2 to 5, e.g. a batch of images ``(N, H, W, C)``. The picture is
     :func:`slice_picture` of the slice; grey values use one colour scale for the whole of
     ``x`` (``vmin = min(x)``, ``vmax = max(x)``), so slices can be compared by brightness;
@@ -159,7 +161,8 @@ def draw_tensor_slice(fig, x, axis, index, *, axis_names=None, name="x"):
     else:
         # A fixed frame with room for the title: a layout engine would size the axes for the
         # first picture's aspect, and a taller slice later would then run into the title.
-        fig.set_layout_engine("none")
+        if hasattr(fig, "set_layout_engine"):   # a SubFigure follows its parent's layout
+            fig.set_layout_engine("none")
         ax = fig.add_axes((0.03, 0.03, 0.94, 0.87))
     image = find_artist(ax, _GID_IMAGE)
     h, w = picture.shape[:2]
