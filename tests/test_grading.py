@@ -1,10 +1,12 @@
 """The grading round trip, for every chapter in solutions/, through real nbgrader commands.
 
-For each chapter a module-scoped fixture builds a throwaway course (the repository's
+For each chapter a module-scoped fixture builds throwaway courses (the repository's
 ``nbgrader_config.py`` plus a short per-cell timeout), releases the chapter with
-``nbgrader generate_assignment``, grades a whole class of made-up submissions in ONE
-``course autograde`` run (the instructor's command, over nbgrader's API), writes the feedback
-with ``nbgrader generate_feedback``, and every proof below reads that one run:
+``nbgrader generate_assignment``, grades a whole class of made-up submissions with
+``course autograde`` (the instructor's command, over nbgrader's API), writes the feedback with
+``nbgrader generate_feedback``, and every proof below reads that one grading of the class. To
+use both CI cores the class is split over two scratch courses graded side by side (one
+autograde run each, each with its own gradebook; ``COURSE_TEST_SHARDS=1`` for a single run):
 
 ==========================  ================================================================
 student id                  submission
@@ -19,8 +21,9 @@ student id                  submission
                                                                         -> first exercise zero,
                                                                            the others full, every
                                                                            test once, in place
-``deleted-warning``         the solution with every test cell deleted, and a hook that
-                            prints a FutureWarning on stderr in every later cell
+``deleted-warning``         the solution with every test cell and every other read-only
+                            code cell (set-up, data) deleted, and a hook that prints a
+                            FutureWarning on stderr in every later cell
                                                                         -> full marks
 ==========================  ================================================================
 
@@ -50,6 +53,8 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Another course folder to run these proofs on (debugging aid); the repository by default.
 COURSE = Path(os.environ.get("COURSE_TEST_ROOT", ROOT)).resolve()
 TIMEOUT = int(os.environ.get("COURSE_TEST_TIMEOUT", "10"))
+#: Scratch courses graded side by side: CI has two cores.
+SHARDS = max(1, int(os.environ.get("COURSE_TEST_SHARDS", "2")))
 CHAPTER = re.compile(r"^\d\d_[a-z0-9_]+$")
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
@@ -97,6 +102,13 @@ def is_answer(cell) -> bool:
 def is_test(cell) -> bool:
     meta = cell.get("metadata", {}).get("nbgrader", {})
     return bool(meta.get("grade")) and not meta.get("solution")
+
+
+def is_locked_code(cell) -> bool:
+    """A read-only code cell that is not graded (a chapter's imports, its data)."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return (cell.cell_type == "code" and bool(meta.get("locked")) and not meta.get("grade")
+            and not meta.get("solution"))
 
 
 def exercises_of(source_nb) -> dict[str, str]:
@@ -185,7 +197,7 @@ def build_submissions(chapter: str, source_nb, blank_nb, folder: Path) -> dict:
     write("runaway-tampered", nb, looping=first)
 
     nb = fill_answers(blank_nb, source_nb, {first: WARNING_HOOK + answer_source(source_nb, first)})
-    nb.cells = [c for c in nb.cells if not is_test(c)]
+    nb.cells = [c for c in nb.cells if not (is_test(c) or is_locked_code(c))]
     write("deleted-warning", nb)
     return plan
 
@@ -194,58 +206,98 @@ def build_submissions(chapter: str, source_nb, blank_nb, folder: Path) -> dict:
 # One graded class per chapter
 # --------------------------------------------------------------------------------------------
 class GradedClass:
-    def __init__(self, chapter: str, course: Path, plan: dict, source_nb, log: str):
-        self.chapter, self.course, self.plan, self.source_nb, self.log = (
-            chapter, course, plan, source_nb, log)
+    """One chapter's graded class; the students are spread over ``courses`` (the shards)."""
+
+    def __init__(self, chapter: str, courses: dict[str, Path], plan: dict, source_nb):
+        self.chapter, self.courses, self.plan, self.source_nb = (
+            chapter, courses, plan, source_nb)
         self.pairs = exercises_of(source_nb)
-        self.tests = {t: a for a, t in self.pairs.items()}
         self.max_scores = {grade_id(c): float(c.metadata.nbgrader["points"])
                            for c in source_nb.cells if is_test(c)}
-        self.scores = self._read_gradebook()
+        self.scores = self._read_gradebooks()
 
-    def _read_gradebook(self) -> dict[str, dict[str, float]]:
+    def _read_gradebooks(self) -> dict[str, dict[str, float]]:
         from nbgrader.api import Gradebook
 
         scores = {}
-        with Gradebook(f"sqlite:///{self.course / 'gradebook.db'}") as gb:
-            for student in self.plan:
+        for student, course in self.courses.items():
+            with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
                 nb = gb.find_submission_notebook(self.chapter, self.chapter, student)
                 scores[student] = {g.name: float(g.score or 0.0) for g in nb.grades
                                    if g.name in self.max_scores}
         return scores
 
     def autograded(self, student: str):
-        return nbformat.read(self.course / "autograded" / student / self.chapter /
+        return nbformat.read(self.courses[student] / "autograded" / student / self.chapter /
                              f"{self.chapter}.ipynb", as_version=4)
 
     def feedback_html(self, student: str) -> str:
-        return (self.course / "feedback" / student / self.chapter /
+        return (self.courses[student] / "feedback" / student / self.chapter /
                 f"{self.chapter}.html").read_text(encoding="utf-8")
 
     def describe(self, student: str) -> str:
         return f"{self.chapter}, student {student!r}: scores {self.scores[student]}"
 
 
-@pytest.fixture(scope="module", params=CHAPTERS)
-def graded(request, tmp_path_factory) -> GradedClass:
-    chapter = request.param
-    course = tmp_path_factory.mktemp(f"course-{chapter}")
+def _new_course(base: Path, chapter: str) -> Path:
+    base.mkdir(parents=True)
     config = (ROOT / "nbgrader_config.py").read_text(encoding="utf-8")
-    (course / "nbgrader_config.py").write_text(
+    (base / "nbgrader_config.py").write_text(
         config + f"\n# test run: a short per-cell timeout\nc.Execute.timeout = {TIMEOUT}\n",
         encoding="utf-8")
-    shutil.copytree(COURSE / "solutions" / chapter, course / "solutions" / chapter,
+    shutil.copytree(COURSE / "solutions" / chapter, base / "solutions" / chapter,
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    nbgrader = [sys.executable, "-m", "nbgrader"]
-    _run(nbgrader + ["generate_assignment", chapter, "--force"], course)
+    return base
 
-    source_nb = nbformat.read(course / "solutions" / chapter / f"{chapter}.ipynb", as_version=4)
-    blank_nb = nbformat.read(course / "notebooks" / chapter / f"{chapter}.ipynb", as_version=4)
-    plan = build_submissions(chapter, source_nb, blank_nb, course / "class")
-    graded_run = _run([sys.executable, "-m", "course_lib.cli", "autograde", chapter,
-                       str(course / "class")], course)
-    _run(nbgrader + ["generate_feedback", chapter, "--force"], course)
-    return GradedClass(chapter, course, plan, source_nb, graded_run.stdout)
+
+def _start(args: list[str], cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen(args, cwd=cwd, env=_env(), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _wait_all(processes: list[tuple[list[str], subprocess.Popen]], timeout: int = 1800):
+    for args, process in processes:
+        out, err = process.communicate(timeout=timeout)
+        assert process.returncode == 0, (
+            f"{' '.join(args)} failed ({process.returncode}):\n{out[-4000:]}\n{err[-6000:]}")
+
+
+@pytest.fixture(scope="module", params=CHAPTERS)
+def graded(request, tmp_path_factory) -> GradedClass:
+    """Grade the chapter's class in SHARDS scratch courses at once (one per CPU core).
+
+    Each shard is a complete course with its own gradebook, so the parallel runs never share
+    a database; each runs the real commands: nbgrader generate_assignment, course autograde
+    (one run for all its students), nbgrader generate_feedback."""
+    chapter = request.param
+    tmp = tmp_path_factory.mktemp(f"grading-{chapter}")
+    nbgrader = [sys.executable, "-m", "nbgrader"]
+    shards = [_new_course(tmp / f"shard{k}", chapter) for k in range(SHARDS)]
+    _wait_all([(a, _start(a, c)) for c in shards
+               for a in [nbgrader + ["generate_assignment", chapter, "--force"]]])
+
+    source_nb = nbformat.read(shards[0] / "solutions" / chapter / f"{chapter}.ipynb",
+                              as_version=4)
+    blank_nb = nbformat.read(shards[0] / "notebooks" / chapter / f"{chapter}.ipynb",
+                             as_version=4)
+    plan = build_submissions(chapter, source_nb, blank_nb, tmp / "class")
+    # round robin from the runaway submission, which waits out a timeout: its shard gets no
+    # more of the others than the rest
+    students = ["runaway-tampered"] + [s for s in plan if s != "runaway-tampered"]
+    courses = {}
+    for k, student in enumerate(students):
+        shard = shards[k % SHARDS]
+        folder = shard / "class"
+        folder.mkdir(exist_ok=True)
+        shutil.copy(tmp / "class" / f"{student}.ipynb", folder / f"{student}.ipynb")
+        courses[student] = shard
+    used = sorted(set(courses.values()))
+    _wait_all([(a, _start(a, c)) for c in used
+               for a in [[sys.executable, "-m", "course_lib.cli", "autograde", chapter,
+                          str(c / "class")]]])
+    _wait_all([(a, _start(a, c)) for c in used
+               for a in [nbgrader + ["generate_feedback", chapter, "--force"]]])
+    return GradedClass(chapter, courses, plan, source_nb)
 
 
 # --------------------------------------------------------------------------------------------
@@ -338,6 +390,8 @@ def test_deleted_test_cells_are_restored_and_warnings_do_not_cost_points(graded)
     nb = graded.autograded(student)
     assert _test_ids_in_order(nb) == _source_test_order(graded)
     assert _follows_its_answer(graded, nb)
+    locked = [grade_id(c) for c in graded.source_nb.cells if is_locked_code(c)]
+    assert [grade_id(c) for c in nb.cells if is_locked_code(c)] == locked
 
 
 def _visible_text(page: str) -> str:
@@ -390,19 +444,21 @@ def test_feedback_names_the_failed_exercise_and_its_check_message(graded):
 
 
 def test_report_and_export_agree_with_the_gradebook(graded, capsys):
+    import csv
+
     from course_lib.cli import main
 
-    course = graded.course
-    assert main(["--root", str(course), "report", graded.chapter]) == 0
-    report = capsys.readouterr().out
-    n = len(graded.plan)
-    for test, max_score in graded.max_scores.items():
-        passed = sum(graded.scores[s][test] >= max_score for s in graded.plan)
-        assert re.search(rf"{re.escape(test)}\s+{passed}/{n}\b", report), report
-    assert main(["--root", str(course), "export", str(course / "grades.csv")]) == 0
-    import csv
-    rows = list(csv.DictReader((course / "grades.csv").open(encoding="utf-8")))
-    assert {r["student_id"] for r in rows} == set(graded.plan)
-    for row in rows:
-        assert float(row["score"]) == pytest.approx(sum(graded.scores[row["student_id"]].values()))
-        assert float(row["max_score"]) == pytest.approx(sum(graded.max_scores.values()))
+    for course in sorted(set(graded.courses.values())):
+        students = [s for s, c in graded.courses.items() if c == course]
+        assert main(["--root", str(course), "report", graded.chapter]) == 0
+        report = capsys.readouterr().out
+        for test, max_score in graded.max_scores.items():
+            passed = sum(graded.scores[s][test] >= max_score for s in students)
+            assert re.search(rf"{re.escape(test)}\s+{passed}/{len(students)}\b", report), report
+        assert main(["--root", str(course), "export", str(course / "grades.csv")]) == 0
+        rows = list(csv.DictReader((course / "grades.csv").open(encoding="utf-8")))
+        assert {r["student_id"] for r in rows} == set(students)
+        for row in rows:
+            assert float(row["score"]) == pytest.approx(
+                sum(graded.scores[row["student_id"]].values()))
+            assert float(row["max_score"]) == pytest.approx(sum(graded.max_scores.values()))

@@ -65,10 +65,14 @@ def _grade_id(cell):
 class RestoreTestCells(NbGraderPreprocessor):
     """Grade every submission with the original test cells, exactly once each, in place.
 
+    The same goes for the other read-only (locked) code cells, such as a chapter's set-up cell
+    with its imports: deleting one would otherwise fail every exercise after it.
+
     Replaces nbgrader's ``DeduplicateIds`` in ``Autograde.sanitize_preprocessors`` (it must run
     before ``OverwriteCells``). For each notebook:
 
-    1. every submitted cell that carries the id of a test cell is removed, whatever its content
+    1. every submitted cell that carries the id of a test (or locked) cell is removed, whatever
+       its content
        (an edited copy, a second copy pasted elsewhere, a copy whose type was changed);
     2. each test cell of the gradebook is inserted again, source and points from the gradebook,
        right after the nearest cell that precedes it in the instructor's source notebook and is
@@ -84,9 +88,14 @@ class RestoreTestCells(NbGraderPreprocessor):
         notebook_id, assignment_id = info["notebook"], info["assignment"]
         with Gradebook(info["db_url"]) as gb:
             source_nb = gb.find_notebook(notebook_id, assignment_id)
-            tests = {cell.name: cell for cell in source_nb.grade_cells
-                     if cell.cell_type == "code" and not _is_solution_id(source_nb, cell.name)}
+            points = {cell.name: cell.max_score for cell in source_nb.grade_cells
+                      if cell.cell_type == "code"
+                      and not _is_solution_id(source_nb, cell.name)}
             sources = {cell.name: cell for cell in source_nb.source_cells}
+            # test cells, and the read-only code cells (imports, data) they depend on
+            tests = {name: sources[name] for name in sources
+                     if sources[name].cell_type == "code" and sources[name].locked
+                     and not _is_solution_id(source_nb, name)}
             order = self._source_order(assignment_id, notebook_id,
                                        [cell.name for cell in source_nb.source_cells])
 
@@ -97,9 +106,9 @@ class RestoreTestCells(NbGraderPreprocessor):
         for name in [n for n in order if n in tests]:
             copies = removed.count(name)
             if copies != 1:
-                self.log.warning("Test cell '%s' appeared %d times in the submission; "
+                self.log.warning("Locked cell '%s' appeared %d times in the submission; "
                                  "grading it once, from the source", name, copies)
-            cell = self._rebuild(sources[name], tests[name].max_score)
+            cell = self._rebuild(sources[name], points.get(name))
             nb.cells.insert(self._insert_position(nb, order, name), cell)
         return nb, resources
 
@@ -139,17 +148,14 @@ class RestoreTestCells(NbGraderPreprocessor):
         return len(nb.cells)
 
     @staticmethod
-    def _rebuild(source_cell, points: float) -> NotebookNode:
+    def _rebuild(source_cell, points: float | None) -> NotebookNode:
         cell = nbformat.v4.new_code_cell(source_cell.source)
-        cell.metadata = NotebookNode({
-            "deletable": False,
-            "editable": False,
-            "nbgrader": {
-                "grade": True, "solution": False, "locked": True,
-                "grade_id": source_cell.name, "points": float(points),
-                "checksum": source_cell.checksum, "cell_type": "code", "schema_version": 3,
-            },
-        })
+        meta = {"grade": points is not None, "solution": False, "locked": True,
+                "grade_id": source_cell.name, "checksum": source_cell.checksum,
+                "cell_type": "code", "schema_version": 3}
+        if points is not None:
+            meta["points"] = float(points)
+        cell.metadata = NotebookNode({"deletable": False, "editable": False, "nbgrader": meta})
         # nbformat >= 4.5 gives every cell a random id; a stable one keeps outputs diffable
         cell.id = re.sub(r"[^A-Za-z0-9_-]", "-", source_cell.name)[:64]
         return cell
