@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_choice, check_in_range, check_real
-from ._base import build_explorer, find_artist
+from ._base import build_explorer, find_artist, float_slider
 
 __all__ = ["binary_loss_values", "draw_loss_comparison", "loss_explorer"]
 
@@ -141,10 +141,9 @@ def loss_explorer(p=0.05, y=1, wrt="logit", *, figsize=(9.0, 3.6)):
     y = _check_label(y, func)
     wrt = check_choice(wrt, "wrt", func, _WRT)
     controls = {
-        "p": widgets.FloatSlider(value=p, min=P_MARGIN, max=1 - P_MARGIN, step=0.001,
-                                 description="predicted p", readout_format=".3f",
-                                 continuous_update=True,
-                                 style={"description_width": "initial"}),
+        # 998 steps of 0.001 from 0.001 to 0.999.
+        "p": float_slider(p, (P_MARGIN, 1 - P_MARGIN), "predicted p", steps=998,
+                          readout_format=".3f"),
         "y": widgets.ToggleButtons(options=[0, 1], value=y, description="true label y",
                                    style={"description_width": "initial",
                                           "button_width": "40px"}),
