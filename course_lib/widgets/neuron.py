@@ -15,7 +15,7 @@ import numpy as np
 
 from .._validation import as_array, check_choice, check_int, check_real
 from ..activations import linear, relu, step
-from ._base import as_range, build_explorer, find_artist
+from ._base import as_range, build_explorer, find_artist, float_slider
 
 __all__ = ["ACTIVATIONS", "neuron_output", "draw_neuron", "neuron_explorer",
            "draw_dense_network"]
@@ -243,13 +243,9 @@ def neuron_explorer(n_inputs=2, *, x=None, w=None, b=0.0, activation="identity",
     y_range = as_range(y_range, (-6.0, 6.0), "y_range", func)
 
     # 120 steps per slider: fine enough to feel continuous, coarse enough to land on round
-    # numbers such as 0 and 1 for the default ranges.
+    # numbers such as 0, 1 and -0.55 for the default ranges.
     def slider(value, bounds, description):
-        return widgets.FloatSlider(value=float(np.clip(value, *bounds)), min=bounds[0],
-                                   max=bounds[1], step=(bounds[1] - bounds[0]) / 120,
-                                   description=description, continuous_update=True,
-                                   readout_format=".2f",
-                                   style={"description_width": "initial"})
+        return float_slider(value, bounds, description, steps=120)
 
     controls = {}
     for i in range(n):
