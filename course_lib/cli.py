@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 from .grading import course
@@ -133,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # nbgrader 0.9's gradebook code trips SQLAlchemy's autoflush warnings on every
+    # submission; they are about nbgrader's internals, not the course, so keep them quiet
+    warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session")
     try:
         return args.func(args)
     except course.CourseError as error:

@@ -307,9 +307,30 @@ def test_cli_help_documents_every_command(capsys):
         assert command in text
 
 
-def test_release_then_check_finds_stale_and_extra_notebooks(tiny_course):
+def _exercise_notebook(answer: str):
+    """One exercise: answer cell 'double' and its test cell, nbgrader metadata as in the course."""
+    answer_cell = new_code_cell(f"def double(x):\n    ### BEGIN SOLUTION\n    {answer}\n"
+                                f"    ### END SOLUTION")
+    answer_cell.metadata = {"nbgrader": {"solution": True, "grade": False, "locked": False,
+                                         "grade_id": "double", "schema_version": 3}}
+    test_cell = new_code_cell("assert double(2) == 4\n### BEGIN HIDDEN TESTS\n"
+                              "assert double(-3) == -6\n### END HIDDEN TESTS")
+    test_cell.metadata = {"nbgrader": {"solution": False, "grade": True, "locked": True,
+                                       "grade_id": "double_test", "points": 1,
+                                       "schema_version": 3}}
+    nb = new_notebook(cells=[answer_cell, test_cell])
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3",
+                              "language": "python"}
+    return nb
+
+
+@pytest.mark.filterwarnings("ignore:Object of type")  # nbgrader's own SQLAlchemy noise
+def test_release_then_check_finds_failing_solutions_stale_and_extra_notebooks(tiny_course):
+    nbformat.write(_exercise_notebook("return x + 2"),
+                   tiny_course / "solutions" / "01_demo" / "01_demo.ipynb")
     assert course.release(tiny_course) == ["01_demo"]
-    assert course.check(tiny_course, grade=False) == []
+    assert [str(p) for p in course.check(tiny_course)] == [
+        "01_demo: the solution scores 0/1 on double_test"]
     released = tiny_course / "notebooks" / "01_demo" / "01_demo.ipynb"
     released.write_text(released.read_text() + " ")
     (tiny_course / "notebooks" / "02_gone").mkdir()
