@@ -86,9 +86,10 @@ def build_explorer(controls, draw, *, figsize=(6.0, 4.0), dpi=80, controls_per_r
     for control in controls.values():
         control.observe(update, names="value")
     update()
-    # Constrained layout has placed the axes on the first draw; freezing it there saves about a
-    # third of every later update and keeps the axes from jittering as titles change.
-    fig.set_layout_engine("none")
+    # Constrained layout has placed the axes on the first draw; freezing them there keeps them
+    # from jittering as titles change. None, not "none": savefig lays out (draws) a figure that
+    # has any engine, even the placeholder, so "none" would draw every update twice.
+    fig.set_layout_engine(None)
 
     items = list(controls.values())
     rows = [widgets.HBox(items[i:i + controls_per_row])
