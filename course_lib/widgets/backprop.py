@@ -323,14 +323,14 @@ def draw_backprop(fig, x, y, kernels, biases, step=0):
     return _caption(kind, active, L, net, ks, bs, y)
 
 
-def backprop_explorer(x=None, y=None, kernels=None, biases=None, *, step=0,
-                      figsize=(9.0, 4.2)):
+def backprop_explorer(x=None, y=None, kernels=None, biases=None, *, step=0, figsize=None):
     """Step through one forward and backward pass; the inputs x_0, x_1 on sliders too.
 
     Defaults are :data:`WORKED_EXAMPLE` (the chapter's 2-2-1 network). The first control is
     the step slider (0 .. 3 L), then one slider per input in [-2, 2]. The picture is
     :func:`draw_backprop`'s; the line under the sliders gives the step's formula with its
-    first node worked out in numbers.
+    first node worked out in numbers. ``figsize`` defaults to 9 inches wide and tall enough
+    for the largest layer (4.2 inches for two nodes).
 
     Returns an ``ipywidgets.VBox`` with the CSS class ``course-widget`` and the attributes
     ``step_slider``, ``x_sliders``, ``image``, ``readout`` and ``figure``.
@@ -345,6 +345,8 @@ def backprop_explorer(x=None, y=None, kernels=None, biases=None, *, step=0,
     biases = ex["biases"] if biases is None else biases
     x, y, ks, bs = _check_network(x, y, kernels, biases, func)
     n_steps = len(backprop_steps(len(ks)))
+    if figsize is None:
+        figsize = (9.0, 1.5 + 1.35 * max([x.size] + [w.shape[1] for w in ks]))
     step = check_int(step, "step", func, minimum=0, maximum=n_steps - 1)
 
     controls = {"step": widgets.IntSlider(value=step, min=0, max=n_steps - 1, step=1,

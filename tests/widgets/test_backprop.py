@@ -207,3 +207,13 @@ def test_too_many_nodes_and_bad_steps_are_refused():
         backprop_explorer(step=1.5)
     with pytest.raises(ValueError, match="'n_layers'"):
         backprop_steps(0)
+
+
+def test_a_three_node_layer_gets_a_taller_picture():
+    rng = np.random.default_rng(1)
+    box = backprop_explorer([0.5, -0.5], [1.0, 0.0], [rng.normal(size=(2, 3)),
+                                                      rng.normal(size=(3, 2))],
+                            [np.zeros(3), np.zeros(2)], step=6)
+    assert tuple(box.figure.get_size_inches()) == pytest.approx((9.0, 1.5 + 1.35 * 3))
+    assert box.step_slider.max == 6
+    assert tuple(backprop_explorer().figure.get_size_inches()) == pytest.approx((9.0, 4.2))
