@@ -361,8 +361,6 @@ def backprop_explorer(x=None, y=None, kernels=None, biases=None, *, step=0, figs
         return draw_backprop(fig, xs, y, ks, bs, values["step"])
 
     box = build_explorer(controls, draw, figsize=figsize, controls_per_row=3)
-    # No layout engine at all: savefig then draws the figure once per move instead of twice.
-    box.figure.set_layout_engine(None)
     box.step_slider = controls["step"]
     box.x_sliders = [controls[f"x{i}"] for i in range(x.size)]
     return box
