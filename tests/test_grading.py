@@ -13,8 +13,12 @@ student id                  submission
 ==========================  ================================================================
 ``solution``                the solution notebook                       -> full marks
 ``blank``                   the untouched student notebook              -> zero
-``wrong-<k>``               the k-th entry of tests/wrong_answers/<chapter>.yml in its
-                            exercise, the solution everywhere else      -> loses that exercise only
+``wrong-<exercise>``        the first stored wrong answer of that exercise (from
+                            tests/wrong_answers/<chapter>.yml), the solution everywhere else
+                                                                        -> loses that exercise only
+``wrong-pack-<j>``          the j-th stored wrong answer of every exercise that has one, the
+                            solution elsewhere                          -> loses exactly those
+                                                                           exercises
 ``runaway-tampered``        first exercise answered by an endless loop; every test cell
                             edited to just ``passed(...)`` (which would pass), pasted once
                             more right after itself and once more at the end
@@ -26,6 +30,12 @@ student id                  submission
                             FutureWarning on stderr in every later cell
                                                                         -> full marks
 ==========================  ================================================================
+
+Why packs: every graded notebook costs a kernel start and a run of the whole chapter (about
+3-5 s), and the chapters store 3 to 7 wrong answers per exercise. Grading each exercise's first
+wrong answer alone proves that a wrong answer there costs that exercise and no other; the
+further ones only need to show that their checks catch them, which a pack shows as well, at
+one notebook per pack instead of one per answer.
 
 A new chapter gets all of this by existing: a folder ``solutions/NN_slug/`` and its
 ``tests/wrong_answers/NN_slug.yml``. ``COURSE_TEST_TIMEOUT`` (seconds, default 10) is the
@@ -178,9 +188,19 @@ def build_submissions(chapter: str, source_nb, blank_nb, folder: Path) -> dict:
 
     write("solution", source_nb)
     write("blank", blank_nb)
-    for k, entry in enumerate(load_wrong_answers(chapter)):
-        write(f"wrong-{k}", fill_answers(blank_nb, source_nb, {entry["exercise"]: entry["source"]}),
-              exercise=entry["exercise"], mistake=entry["mistake"])
+    by_exercise: dict[str, list[dict]] = {}
+    for entry in load_wrong_answers(chapter):
+        by_exercise.setdefault(entry["exercise"], []).append(entry)
+    # the first wrong answer of each exercise alone, the further ones in packs (see above)
+    packs = [(f"wrong-{exercise}", {exercise: entries[0]})
+             for exercise, entries in by_exercise.items()]
+    packs += [(f"wrong-pack-{j}", {exercise: entries[j] for exercise, entries in
+                                   by_exercise.items() if len(entries) > j})
+              for j in range(1, max(map(len, by_exercise.values())))]
+    for student, pack in packs:
+        write(student, fill_answers(blank_nb, source_nb,
+                                    {ex: entry["source"] for ex, entry in pack.items()}),
+              wrong={ex: entry["mistake"] for ex, entry in pack.items()})
 
     first = next(iter(pairs))
     nb = fill_answers(blank_nb, source_nb, {first: "while True:\n    pass\n"})
@@ -319,30 +339,35 @@ def test_untouched_student_notebook_scores_zero(graded):
     assert all(score == 0 for score in graded.scores["blank"].values()), graded.describe("blank")
 
 
+def _wrong_students(graded) -> list[str]:
+    return [s for s in graded.plan if s.startswith("wrong-")]
+
+
 def test_each_exercise_has_a_stored_wrong_answer(graded):
-    covered = {graded.plan[s]["exercise"] for s in graded.plan if s.startswith("wrong-")}
+    covered = {ex for s in _wrong_students(graded) for ex in graded.plan[s]["wrong"]}
     unknown = covered - set(graded.pairs)
     assert not unknown, f"wrong answers name exercises that do not exist: {sorted(unknown)}"
     missing = set(graded.pairs) - covered
     assert not missing, f"{graded.chapter}: no stored wrong answer for {sorted(missing)}"
-    for student, plan in graded.plan.items():
-        if student.startswith("wrong-"):
-            assert str(plan["mistake"]).strip(), f"{student} does not say what the mistake is"
+    for student in _wrong_students(graded):
+        for exercise, mistake in graded.plan[student]["wrong"].items():
+            assert str(mistake).strip(), f"{student}: {exercise} does not say what the mistake is"
 
 
 def test_each_wrong_answer_loses_its_exercise_and_no_other(graded):
-    for student, plan in graded.plan.items():
-        if not student.startswith("wrong-"):
-            continue
-        own_test = graded.pairs[plan["exercise"]]
+    for student in _wrong_students(graded):
+        wrong = graded.plan[student]["wrong"]
         scores = graded.scores[student]
-        assert scores[own_test] < graded.max_scores[own_test], (
-            f"{graded.describe(student)}: the wrong answer to {plan['exercise']!r} "
-            f"({plan['mistake']}) keeps all its points")
-        others = {t: s for t, s in scores.items() if t != own_test}
+        for exercise, mistake in wrong.items():
+            own_test = graded.pairs[exercise]
+            assert scores[own_test] < graded.max_scores[own_test], (
+                f"{graded.describe(student)}: the wrong answer to {exercise!r} ({mistake}) "
+                f"keeps all its points")
+        own_tests = {graded.pairs[exercise] for exercise in wrong}
+        others = {t: s for t, s in scores.items() if t not in own_tests}
         assert others == {t: graded.max_scores[t] for t in others}, (
-            f"{graded.describe(student)}: the wrong answer to {plan['exercise']!r} "
-            f"({plan['mistake']}) also costs points in other exercises")
+            f"{graded.describe(student)}: the wrong answers to {sorted(wrong)} "
+            f"({'; '.join(wrong.values())}) also cost points in other exercises")
 
 
 def _test_ids_in_order(nb) -> list[str]:
@@ -425,10 +450,10 @@ def test_feedback_shows_no_hidden_test_code(graded):
 
 
 def test_feedback_names_the_failed_exercise_and_its_check_message(graded):
-    student = next((s for s in graded.plan if s.startswith("wrong-")), None)
+    student = next(iter(_wrong_students(graded)), None)
     if student is None:
         pytest.skip("no wrong answer stored")
-    exercise = graded.plan[student]["exercise"]
+    exercise = next(iter(graded.plan[student]["wrong"]))
     text = _visible_text(graded.feedback_html(student))
     assert f"exercise '{exercise}'" in text and "Not passed" in text, text[-2000:]
     # the failed check's own message comes from the autograded notebook's CheckFailed output
