@@ -145,8 +145,12 @@ def _tagged(name, solution=True):
     return cell
 
 
+def _graded(*names):
+    return [("grade_id", name) for name in names]
+
+
 def test_a_restored_test_goes_right_after_its_answer():
-    order = ["a", "a_test", "b", "b_test"]
+    order = _graded("a", "a_test", "b", "b_test")
     nb = new_notebook(cells=[new_markdown_cell("intro"), _tagged("a"), _tagged("b"),
                              new_markdown_cell("end")])
     assert RestoreTestCells._insert_position(nb, order, "a_test") == 2
@@ -154,10 +158,22 @@ def test_a_restored_test_goes_right_after_its_answer():
 
 
 def test_a_restored_test_without_its_answer_goes_before_the_next_known_cell():
-    order = ["a", "a_test", "b", "b_test"]
+    order = _graded("a", "a_test", "b", "b_test")
     nb = new_notebook(cells=[new_markdown_cell("intro"), _tagged("b")])
     assert RestoreTestCells._insert_position(nb, order, "a_test") == 1
     assert RestoreTestCells._insert_position(new_notebook(), order, "a_test") == 0
+
+
+def test_a_deleted_setup_cell_goes_back_under_the_title_before_the_cells_using_it():
+    # title, set-up (locked, deleted by the student), a demo cell that needs its imports, then
+    # the first exercise: the set-up must come back above the demo, not above the exercise.
+    title, demo = new_markdown_cell("# Chapter"), new_code_cell("np.zeros(3)")
+    order = [("id", title.id), ("grade_id", "setup"), ("id", demo.id)] + _graded("a", "a_test")
+    nb = new_notebook(cells=[title, demo, _tagged("a")])
+    assert RestoreTestCells._insert_position(nb, order, "setup") == 1
+    # with the title deleted too, it goes before the demo, the next cell still there
+    nb = new_notebook(cells=[demo, _tagged("a")])
+    assert RestoreTestCells._insert_position(nb, order, "setup") == 0
 
 
 def test_a_duplicated_answer_counts_once_the_last_copy():

@@ -76,7 +76,9 @@ class RestoreTestCells(NbGraderPreprocessor):
        (an edited copy, a second copy pasted elsewhere, a copy whose type was changed);
     2. each test cell of the gradebook is inserted again, source and points from the gradebook,
        right after the nearest cell that precedes it in the instructor's source notebook and is
-       present in the submission (so it lands under its answer cell);
+       present in the submission (so it lands under its answer cell; a set-up cell at the top
+       lands under the title, before the cells that need its imports). Graded cells are
+       matched by grade_id, the others by the cell id that the release keeps;
     3. a duplicated answer cell keeps its id on the last copy only (the one whose definitions
        are in force when the tests run), as stock nbgrader does; the earlier copies become
        plain code cells instead of cells with emptied nbgrader metadata, which nbgrader's
@@ -103,7 +105,7 @@ class RestoreTestCells(NbGraderPreprocessor):
         nb.cells = [c for c in nb.cells if _grade_id(c) not in tests]
         self._deduplicate_answers(nb)
 
-        for name in [n for n in order if n in tests]:
+        for name in [value for kind, value in order if kind == "grade_id" and value in tests]:
             copies = removed.count(name)
             if copies != 1:
                 self.log.warning("Locked cell '%s' appeared %d times in the submission; "
@@ -113,16 +115,18 @@ class RestoreTestCells(NbGraderPreprocessor):
         return nb, resources
 
     def _source_order(self, assignment_id: str, notebook_id: str, fallback: list) -> list:
-        """grade_ids in the order of the instructor's notebook (the gradebook keeps no order)."""
+        """The instructor's notebook as a list of cell keys (:func:`_cell_key`), in order.
+
+        The gradebook keeps no order, and no cell without a grade_id."""
         coursedir = CourseDirectory(parent=self)
         path = Path(coursedir.format_path(coursedir.source_directory, ".", assignment_id),
                     f"{notebook_id}.ipynb")
+        fallback = [("grade_id", name) for name in fallback]
         if not path.exists():
             # the gradebook lists cells in the order generate_assignment saved them
             return fallback
-        source = nbformat.read(path, as_version=4)
-        order = [_grade_id(c) for c in source.cells if _grade_id(c)]
-        return order + [name for name in fallback if name not in order]
+        order = [_cell_key(c) for c in nbformat.read(path, as_version=4).cells]
+        return order + [key for key in fallback if key not in order]
 
     @staticmethod
     def _deduplicate_answers(nb: NotebookNode) -> None:
@@ -137,8 +141,8 @@ class RestoreTestCells(NbGraderPreprocessor):
 
     @staticmethod
     def _insert_position(nb: NotebookNode, order: list, name: str) -> int:
-        present = {_grade_id(c): i for i, c in enumerate(nb.cells) if _grade_id(c)}
-        index = order.index(name)
+        present = {key: i for i, c in enumerate(nb.cells) if (key := _cell_key(c))[1]}
+        index = order.index(("grade_id", name))
         for before in reversed(order[:index]):
             if before in present:
                 return present[before] + 1
@@ -159,6 +163,12 @@ class RestoreTestCells(NbGraderPreprocessor):
         # nbformat >= 4.5 gives every cell a random id; a stable one keeps outputs diffable
         cell.id = re.sub(r"[^A-Za-z0-9_-]", "-", source_cell.name)[:64]
         return cell
+
+
+def _cell_key(cell) -> tuple[str, str | None]:
+    """How a cell of the source is found again in a submission: its grade_id, else its id."""
+    name = _grade_id(cell)
+    return ("grade_id", name) if name else ("id", cell.get("id"))
 
 
 def _is_solution_id(source_nb, name: str) -> bool:
