@@ -292,9 +292,12 @@ def graded(request, tmp_path_factory) -> GradedClass:
     chapter = request.param
     tmp = tmp_path_factory.mktemp(f"grading-{chapter}")
     nbgrader = [sys.executable, "-m", "nbgrader"]
-    shards = [_new_course(tmp / f"shard{k}", chapter) for k in range(SHARDS)]
-    _wait_all([(a, _start(a, c)) for c in shards
-               for a in [nbgrader + ["generate_assignment", chapter, "--force"]]])
+    first = _new_course(tmp / "shard0", chapter)
+    _run(nbgrader + ["generate_assignment", chapter, "--force"], cwd=first)
+    # the other shards start as copies of the released course (gradebook included): one
+    # generate_assignment per chapter instead of one per shard
+    shards = [first] + [Path(shutil.copytree(first, tmp / f"shard{k}"))
+                        for k in range(1, SHARDS)]
 
     source_nb = nbformat.read(shards[0] / "solutions" / chapter / f"{chapter}.ipynb",
                               as_version=4)
