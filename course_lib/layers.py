@@ -271,10 +271,8 @@ class Conv2D(_WithActivation):
             raise ValueError(f"Conv2D '{self.name}': input must be images (N, H, W, C), got "
                              f"shape {(None, *input_shape)}; reshape x or give input_shape="
                              f"(H, W, C)")
-        h, w, _ = input_shape
-        (kh, kw), (sh, sw) = self.kernel_size, self.strides
-        return (_conv.conv_output_size(h, kh, sh, self.padding),
-                _conv.conv_output_size(w, kw, sw, self.padding), self.filters)
+        return (*_window_output_size(self, input_shape, self.kernel_size, "kernel_size"),
+                self.filters)
 
     def build(self, input_shape):
         self.add_weight("kernel", (*self.kernel_size, input_shape[-1], self.filters),
@@ -297,6 +295,17 @@ class Conv2D(_WithActivation):
         return dx
 
 
+def _window_output_size(layer, input_shape, window, window_name):
+    """(H_out, W_out) of a sliding-window layer, with an error that names the layer."""
+    (h, w), (kh, kw), (sh, sw) = input_shape[:2], window, layer.strides
+    if layer.padding == "valid" and (kh > h or kw > w):
+        raise ValueError(f"{type(layer).__name__} '{layer.name}': {window_name} {window} does "
+                         f"not fit in its {h}x{w} input with padding='valid'; use "
+                         f"padding='same' or a smaller {window_name}")
+    return (_conv.conv_output_size(h, kh, sh, layer.padding),
+            _conv.conv_output_size(w, kw, sw, layer.padding))
+
+
 class _Pooling2D(Layer):
     _forward = _backward = None
 
@@ -311,10 +320,8 @@ class _Pooling2D(Layer):
         if len(input_shape) != 3:
             raise ValueError(f"{type(self).__name__} '{self.name}': input must be images "
                              f"(N, H, W, C), got shape {(None, *input_shape)}")
-        h, w, c = input_shape
-        (ph, pw), (sh, sw) = self.pool_size, self.strides
-        return (_conv.conv_output_size(h, ph, sh, self.padding),
-                _conv.conv_output_size(w, pw, sw, self.padding), c)
+        return (*_window_output_size(self, input_shape, self.pool_size, "pool_size"),
+                input_shape[2])
 
     def call(self, x, training=False):
         self.x = x

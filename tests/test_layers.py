@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from course_lib.layers import (Activation, AveragePooling2D, BatchNormalization, Conv2D, Dense,
                                Dropout, Flatten, MaxPooling2D)
+from course_lib.models import Sequential
 from course_lib.utils import floatx, set_floatx, set_random_seed
 
 
@@ -389,3 +390,14 @@ def test_layers_compute_in_floatx():
 def test_count_params_before_build_is_a_plain_error():
     with pytest.raises(ValueError, match="not built"):
         Dense(3).count_params()
+
+
+@pytest.mark.parametrize("layer, name", [
+    (lambda: Conv2D(4, 5, input_shape=(3, 3, 1)), r"Conv2D 'conv2d': kernel_size \(5, 5\) "
+                                                   r"does not fit in its 3x3 input"),
+    (lambda: MaxPooling2D(4, input_shape=(3, 8, 1)), r"MaxPooling2D 'max_pooling2d': "
+                                                     r"pool_size \(4, 4\) does not fit"),
+])
+def test_a_window_larger_than_its_input_is_named_by_its_layer(layer, name):
+    with pytest.raises(ValueError, match=name):
+        Sequential([layer()])
