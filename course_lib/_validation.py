@@ -17,6 +17,7 @@ import numpy as np
 __all__ = [
     "as_array",
     "check_ndim",
+    "as_data_matrix",
     "check_finite",
     "check_real",
     "check_positive",
@@ -83,6 +84,25 @@ def check_ndim(arr: np.ndarray, ndim, name: str, func: str, shape_hint: str = ""
         hint = f" {shape_hint}" if shape_hint else ""
         raise ValueError(f"{func}: argument '{name}' must have {want} dimensions{hint}, "
                          f"got shape {arr.shape}")
+
+
+def as_data_matrix(X, func: str, name: str = "X") -> np.ndarray:
+    """``X`` as a finite 2-D float array (n_samples, n_features) with at least one of each.
+
+    The one check every scikit-learn-style estimator makes; a 1-D array gets the hint that
+    scikit-learn gives, since it is the commonest slip."""
+    arr = as_array(X, name, func)
+    if arr.ndim == 1:
+        raise ValueError(f"{func}: argument '{name}' must be 2-D (n_samples, n_features), got "
+                         f"a 1-D array of shape {arr.shape}; use X.reshape(-1, 1) for a single "
+                         f"feature or X.reshape(1, -1) for a single sample")
+    if arr.ndim != 2:
+        raise ValueError(f"{func}: argument '{name}' must be 2-D (n_samples, n_features), got "
+                         f"shape {arr.shape}")
+    if arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ValueError(f"{func}: argument '{name}' must hold at least one sample and one "
+                         f"feature, got shape {arr.shape}")
+    return arr
 
 
 def check_finite(arr: np.ndarray, name: str, func: str) -> None:

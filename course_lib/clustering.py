@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_array, as_rng, check_choice, check_int, check_nonnegative
+from ._validation import (as_array, as_data_matrix, as_rng, check_choice, check_int,
+                          check_nonnegative)
 
 __all__ = [
     "KMeans",
@@ -35,22 +36,6 @@ __all__ = [
 # ----------------------------------------------------------------------------------------------
 # argument checks
 # ----------------------------------------------------------------------------------------------
-
-def _check_data(X, func: str, name: str = "X") -> np.ndarray:
-    """X as a 2-D float array (n_samples, n_features), finite, with at least one sample."""
-    arr = as_array(X, name, func)
-    if arr.ndim == 1:
-        raise ValueError(f"{func}: argument '{name}' must be 2-D (n_samples, n_features), got "
-                         f"a 1-D array of shape {arr.shape}; use X.reshape(-1, 1) for a single "
-                         f"feature or X.reshape(1, -1) for a single sample")
-    if arr.ndim != 2:
-        raise ValueError(f"{func}: argument '{name}' must be 2-D (n_samples, n_features), got "
-                         f"shape {arr.shape}")
-    if arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ValueError(f"{func}: argument '{name}' must hold at least one sample and one "
-                         f"feature, got shape {arr.shape}")
-    return arr
-
 
 def _check_centers(centers, X: np.ndarray, func: str) -> np.ndarray:
     """centers as an array (n_clusters, n_features) matching X's features and dtype."""
@@ -154,7 +139,7 @@ def kmeans_assign(X, centers) -> np.ndarray:
     every centre and cannot change the argmin).
     """
     func = "kmeans_assign"
-    X = _check_data(X, func)
+    X = as_data_matrix(X, func)
     centers = _check_centers(centers, X, func)
     return _nearest(np.ascontiguousarray(X.T), centers)
 
@@ -206,7 +191,7 @@ def kmeans_update(X, labels, centers) -> np.ndarray:
     input ``centers`` is not modified.
     """
     func = "kmeans_update"
-    X = _check_data(X, func)
+    X = as_data_matrix(X, func)
     centers = _check_centers(centers, X, func)
     labels = _check_cluster_labels(labels, X, centers.shape[0], func)
     return _update(X, labels, centers)
@@ -226,7 +211,7 @@ def kmeans_inertia(X, centers, labels) -> float:
     float, the within-cluster sum of squared distances (not divided by n_samples).
     """
     func = "kmeans_inertia"
-    X = _check_data(X, func)
+    X = as_data_matrix(X, func)
     centers = _check_centers(centers, X, func)
     labels = _check_cluster_labels(labels, X, centers.shape[0], func)
     diff = X - centers[labels]
@@ -282,7 +267,7 @@ def kmeans_plusplus(X, n_clusters, random_state=None, *, return_indices=False):
     centers : (n_clusters, n_features), or ``(centers, indices)`` with ``return_indices``.
     """
     func = "kmeans_plusplus"
-    X = _check_data(X, func)
+    X = as_data_matrix(X, func)
     n_clusters = _check_n_clusters(n_clusters, X.shape[0], func)
     rng = as_rng(random_state, func)
     centers, indices = _plusplus(X, n_clusters, rng, np.einsum("ij,ij->i", X, X))
@@ -375,7 +360,7 @@ class KMeans:
     def _check_new_data(self, X, method: str) -> np.ndarray:
         self._check_fitted(method)
         func = f"KMeans.{method}"
-        X = _check_data(X, func)
+        X = as_data_matrix(X, func)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(f"{func}: argument 'X' has {X.shape[1]} features, but this KMeans "
                              f"was fitted on {self.n_features_in_}")
@@ -407,7 +392,7 @@ class KMeans:
 
     def fit(self, X, y=None):
         """Cluster ``X`` (n_samples, n_features). ``y`` is ignored. Returns ``self``."""
-        X = _check_data(X, "KMeans.fit")
+        X = as_data_matrix(X, "KMeans.fit")
         n_clusters, max_iter, tol, init_centers, n_init = self._check_params(X)
         rng = as_rng(self.random_state, "KMeans.fit")
         # Work on centred data: the ||x||^2 - 2 x.c + ||c||^2 expansion loses precision far

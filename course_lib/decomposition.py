@@ -20,24 +20,9 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from ._validation import as_array
+from ._validation import as_array, as_data_matrix
 
 __all__ = ["PCA"]
-
-
-def _check_data(X, func: str) -> np.ndarray:
-    arr = as_array(X, "X", func)
-    if arr.ndim == 1:
-        raise ValueError(f"{func}: argument 'X' must be 2-D (n_samples, n_features), got a 1-D "
-                         f"array of shape {arr.shape}; use X.reshape(-1, 1) for a single feature "
-                         f"or X.reshape(1, -1) for a single sample")
-    if arr.ndim != 2:
-        raise ValueError(f"{func}: argument 'X' must be 2-D (n_samples, n_features), got shape "
-                         f"{arr.shape}")
-    if arr.shape[1] == 0:
-        raise ValueError(f"{func}: argument 'X' must have at least one feature, got shape "
-                         f"{arr.shape}")
-    return arr
 
 
 class PCA:
@@ -109,7 +94,7 @@ class PCA:
         """Find the principal components of ``X`` (n_samples, n_features). Returns ``self``."""
         func = "PCA.fit"
         names = getattr(X, "columns", None)
-        X = _check_data(X, func)
+        X = as_data_matrix(X, func)
         n_samples, n_features = X.shape
         if n_samples < 2:
             raise ValueError(f"{func}: argument 'X' needs at least 2 samples to have a "
@@ -146,7 +131,7 @@ class PCA:
         """Scores of new data: ``Z = (X - mean_) components_^T``, (n_samples, n_components_)."""
         self._check_fitted("transform")
         func = "PCA.transform"
-        X = _check_data(X, func)
+        X = as_data_matrix(X, func)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(f"{func}: argument 'X' has {X.shape[1]} features, but this PCA was "
                              f"fitted on {self.n_features_in_}")

@@ -22,3 +22,17 @@ for _var, _sub in {
 os.environ.setdefault("MPLBACKEND", "Agg")
 # Ignore any system-wide Jupyter config that could change how notebooks run under test.
 os.environ["JUPYTER_PLATFORM_DIRS"] = "1"
+
+
+import pytest  # noqa: E402  (after the environment above is set)
+
+
+@pytest.fixture
+def float64():
+    """Models and layers in float64 for the duration of a test (gradient checks need it)."""
+    from course_lib.utils import floatx, set_floatx
+
+    before = floatx()
+    set_floatx("float64")
+    yield
+    set_floatx(before)

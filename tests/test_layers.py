@@ -8,15 +8,9 @@ from hypothesis import strategies as st
 from course_lib.layers import (Activation, AveragePooling2D, BatchNormalization, Conv2D, Dense,
                                Dropout, Flatten, MaxPooling2D)
 from course_lib.models import Sequential
-from course_lib.utils import floatx, set_floatx, set_random_seed
+from course_lib.utils import set_random_seed
 
 
-@pytest.fixture
-def float64():
-    before = floatx()
-    set_floatx("float64")
-    yield
-    set_floatx(before)
 
 
 def finite_difference(f, x, eps=1e-6):

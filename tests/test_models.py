@@ -18,15 +18,9 @@ from course_lib.layers import (Activation, AveragePooling2D, BatchNormalization,
                                Dropout, Flatten, MaxPooling2D)
 from course_lib.models import Sequential
 from course_lib.optimizers import SGD, Adam
-from course_lib.utils import floatx, set_floatx, set_random_seed, to_categorical
+from course_lib.utils import set_floatx, set_random_seed, to_categorical
 
 
-@pytest.fixture
-def float64():
-    before = floatx()
-    set_floatx("float64")
-    yield
-    set_floatx(before)
 
 
 def summary_lines(model):

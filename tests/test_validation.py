@@ -104,3 +104,13 @@ def test_as_rng_and_as_pair():
         v.as_pair((1, 2, 3), "strides", "f")
     with pytest.raises(ValueError, match="'strides' must be >= 1"):
         v.as_pair(0, "strides", "f")
+
+
+def test_as_data_matrix_wants_samples_by_features():
+    assert v.as_data_matrix([[1, 2], [3, 4]], "PCA.fit").shape == (2, 2)
+    with pytest.raises(ValueError, match=r"'X' must be 2-D .*reshape\(-1, 1\)"):
+        v.as_data_matrix([1, 2, 3], "KMeans.fit")
+    with pytest.raises(ValueError, match=r"'X' must be 2-D .*got shape \(1, 2, 3\)"):
+        v.as_data_matrix(np.zeros((1, 2, 3)), "KMeans.fit")
+    with pytest.raises(ValueError, match="at least one sample and one feature"):
+        v.as_data_matrix(np.zeros((0, 3)), "PCA.fit")
