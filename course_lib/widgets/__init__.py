@@ -10,6 +10,14 @@ that draws onto a matplotlib figure (tests call it directly, no browser needed),
 module                    chapter    explorer
 ========================  =========  ===================================================
 ``line_fit``              01         fit a line by hand with sliders for w and b, live MAE
+``tensors``               02         slice an image tensor along any axis, see the slice's shape
+``neuron``                03         a neuron with input, weight and bias sliders; a dense network
+                                     drawn with its parameter count
+``losses``                05         move a predicted probability: BCE and squared error and their
+                                     gradients
+``gradient_descent``      06         learning rate on a loss surface; a line fitted batch by batch
+``backprop``              07         one forward and backward pass, step by step, every number shown
+``training``              08         live training curves while ``fit`` runs
 ========================  =========  ===================================================
 
 Chapters import from the module: ``from course_lib.widgets.line_fit import line_fit_explorer``
