@@ -9,22 +9,9 @@ from course_lib.layers import (Activation, AveragePooling2D, BatchNormalization,
                                Dropout, Flatten, MaxPooling2D)
 from course_lib.models import Sequential
 from course_lib.utils import set_random_seed
+from reference import centred_differences
 
 
-
-
-def finite_difference(f, x, eps=1e-6):
-    """Centred differences of the scalar f() with respect to the array x, changed in place."""
-    grad = np.zeros_like(x, dtype=np.float64)
-    for i in range(x.size):
-        old = x.flat[i]
-        x.flat[i] = old + eps
-        up = f()
-        x.flat[i] = old - eps
-        down = f()
-        x.flat[i] = old
-        grad.flat[i] = (up - down) / (2 * eps)
-    return grad
 
 
 def check_layer_gradients(layer, x, training=False, before_forward=None, tol=1e-6):
@@ -45,10 +32,10 @@ def check_layer_gradients(layer, x, training=False, before_forward=None, tol=1e-
     layer(x, training=training)
     dx = layer.backward(r)
     grads = [g.copy() for g in layer.grads]
-    np.testing.assert_allclose(dx, finite_difference(loss, x), rtol=tol, atol=tol)
+    np.testing.assert_allclose(dx, centred_differences(loss, x), rtol=tol, atol=tol)
     assert len(grads) == len(layer.trainable_weights)
     for w, g in zip(layer.trainable_weights, grads):
-        np.testing.assert_allclose(g, finite_difference(loss, w), rtol=tol, atol=tol)
+        np.testing.assert_allclose(g, centred_differences(loss, w), rtol=tol, atol=tol)
 
 
 # --- Dense --------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from course_lib.layers import (Activation, AveragePooling2D, BatchNormalization,
 from course_lib.models import Sequential
 from course_lib.optimizers import SGD, Adam
 from course_lib.utils import set_floatx, set_random_seed, to_categorical
+from reference import centred_differences
 
 
 
@@ -205,19 +206,6 @@ def test_layers_added_one_by_one_get_keras_names():
 
 # --- gradients of a whole model -----------------------------------------------------------
 
-def finite_difference(f, x, eps=1e-6):
-    grad = np.zeros_like(x)
-    for i in range(x.size):
-        old = x.flat[i]
-        x.flat[i] = old + eps
-        up = f()
-        x.flat[i] = old - eps
-        down = f()
-        x.flat[i] = old
-        grad.flat[i] = (up - down) / (2 * eps)
-    return grad
-
-
 def conv_net(last_units, last_activation):
     return Sequential([
         Conv2D(3, 3, padding="same", activation="relu", input_shape=(6, 6, 2)),
@@ -278,7 +266,7 @@ def test_whole_model_gradient_matches_finite_differences(float64, loss, units, a
     assert len(grads) == len(model.trainable_weights) == 2 + 2 + 2 + 2 + 2
     for w, g in zip(model.trainable_weights, grads):
         assert g.shape == w.shape
-        np.testing.assert_allclose(g, finite_difference(objective, w), rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(g, centred_differences(objective, w), rtol=1e-5, atol=1e-7)
 
 
 @pytest.mark.parametrize("loss", ["sparse_categorical_crossentropy", "categorical_crossentropy"])
