@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from jupyter_core.utils import run_sync
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from traitlets.config import Config
 
@@ -204,6 +205,41 @@ def test_a_loop_that_swallows_the_interrupt_costs_only_its_cell():
     assert "CellTimeoutError" in _errors(nb.cells[1])
     assert _errors(nb.cells[2]) == []
     assert nb.cells[2].outputs[0].text == "42\n"
+
+
+def test_a_kernel_that_fails_to_start_is_started_again(monkeypatch):
+    # what two kernels racing for one port look like to nbclient
+    from nbclient import NotebookClient
+
+    start = NotebookClient.async_start_new_kernel_client
+    failures = []
+
+    async def flaky_start(self):
+        if not failures:
+            failures.append(1)
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return await start(self)
+
+    monkeypatch.setattr(NotebookClient, "async_start_new_kernel_client", flaky_start)
+    monkeypatch.setattr(NotebookClient, "start_new_kernel_client", run_sync(flaky_start))
+    nb = _run_cells("print(6 * 7)")
+    assert failures == [1] and nb.cells[0].outputs[0].text == "42\n"
+
+
+def test_a_notebook_that_fails_after_its_cells_started_is_not_run_twice(monkeypatch):
+    calls = []
+    original = Execute.async_execute_cell
+
+    async def crash(self, *args, **kwargs):
+        calls.append(1)
+        await original(self, *args, **kwargs)
+        raise RuntimeError("something else went wrong")
+
+    monkeypatch.setattr(Execute, "async_execute_cell", crash)
+    monkeypatch.setattr(Execute, "execute_cell", run_sync(crash))
+    with pytest.raises(RuntimeError, match="something else"):
+        _run_cells("x = 1")
+    assert calls == [1]
 
 
 def test_a_kernel_that_dies_costs_only_its_cell():

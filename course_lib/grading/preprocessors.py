@@ -35,6 +35,7 @@ from queue import Empty
 from time import monotonic
 
 import nbformat
+import zmq
 from nbformat.notebooknode import NotebookNode
 from jupyter_core.utils import ensure_async, run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -255,12 +256,28 @@ class Execute(_StockExecute):
         help="Seconds a single cell may run before it is interrupted and marked as failed.",
     ).tag(config=True)
 
+    startup_attempts = Integer(
+        3, help="How often to try starting the kernel before the notebook counts as failed.",
+    ).tag(config=True)
+
     def preprocess(self, nb, resources=None, km=None):
-        self._replay: list[str] = []
-        return super().preprocess(nb, resources, km)
+        # Two kernels started at the same moment (parallel grading runs) can race for the same
+        # free port: zmq says "Address already in use" and the kernel dies before it answers
+        # kernel_info. Nothing of the notebook has run then, so starting again is safe.
+        for attempt in range(1, self.startup_attempts + 1):
+            self._replay: list[str] = []
+            self._cells_started = False
+            try:
+                return super().preprocess(nb, resources, km)
+            except (RuntimeError, zmq.ZMQError) as error:
+                if self._cells_started or attempt == self.startup_attempts:
+                    raise
+                self.log.warning("The kernel did not start (%s); trying again (%d of %d)",
+                                 error, attempt + 1, self.startup_attempts)
 
     async def async_execute_cell(self, cell, cell_index, execution_count=None,
                                  store_history=True):
+        self._cells_started = True
         try:
             result = await super().async_execute_cell(cell, cell_index, execution_count,
                                                       store_history)
