@@ -128,6 +128,16 @@ def _describe_rank(rank):
     return {0: "a scalar", 1: "a vector", 2: "a matrix"}.get(rank, f"a rank-{rank} tensor")
 
 
+def _check_slice_args(x, axis, index, axis_names, name, func):
+    """The arguments the drawing and the explorer share, checked once for both."""
+    x = _check_tensor(x, func)
+    axis, index = _check_axis_index(x, axis, index, func)
+    axis_names = _check_axis_names(axis_names, x.ndim, func)
+    if not isinstance(name, str):
+        raise TypeError(f"{func}: argument 'name' must be a string, got {type(name).__name__}")
+    return x, axis, index, axis_names
+
+
 def draw_tensor_slice(fig, x, axis, index, *, axis_names=None, name="x"):
     """Draw the slice ``x[..., index, ...]`` (``index`` on ``axis``) onto ``fig``.
 
@@ -141,11 +151,7 @@ def draw_tensor_slice(fig, x, axis, index, *, axis_names=None, name="x"):
     picture's data in place. Returns the read-out HTML: expression, shape and rank.
     """
     func = "draw_tensor_slice"
-    x = _check_tensor(x, func)
-    axis, index = _check_axis_index(x, axis, index, func)
-    axis_names = _check_axis_names(axis_names, x.ndim, func)
-    if not isinstance(name, str):
-        raise TypeError(f"{func}: argument 'name' must be a string, got {type(name).__name__}")
+    x, axis, index, axis_names = _check_slice_args(x, axis, index, axis_names, name, func)
 
     part = np.take(x, index, axis=axis)
     # A last axis of length 3 that survives the slice is the colour of a photo or a video.
@@ -213,11 +219,7 @@ def tensor_slice_explorer(x, *, axis=0, index=0, axis_names=None, name="x",
     import ipywidgets as widgets
 
     func = "tensor_slice_explorer"
-    x = _check_tensor(x, func)
-    axis, index = _check_axis_index(x, axis, index, func)
-    axis_names = _check_axis_names(axis_names, x.ndim, func)
-    if not isinstance(name, str):
-        raise TypeError(f"{func}: argument 'name' must be a string, got {type(name).__name__}")
+    x, axis, index, axis_names = _check_slice_args(x, axis, index, axis_names, name, func)
 
     options = [(f"{k}" + (f" · {axis_names[k]}" if axis_names else "") + f"  (length {n})", k)
                for k, n in enumerate(x.shape)]
