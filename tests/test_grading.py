@@ -426,15 +426,21 @@ def _visible_text(page: str) -> str:
 
 
 def _hidden_lines(graded) -> list[str]:
-    """Lines of hidden test code that appear nowhere in the student's notebook."""
-    released = "\n".join(c.source for c in graded.source_nb.cells if not is_test(c))
+    """Lines of hidden test code that appear nowhere in the student's notebook.
+
+    Compared without whitespace, as the feedback is searched: a hidden line such as
+    ``"a": 1, "b": 2,`` may equal two lines of the solution's own answer, which the feedback
+    rightly shows.
+    """
+    released = re.sub(r"\s+", "", "\0".join(c.source for c in graded.source_nb.cells
+                                           if not is_test(c)))
     lines = []
     for cell in graded.source_nb.cells:
         if is_test(cell):
             for block in re.findall(re.escape(BEGIN_HIDDEN) + r"(.*?)" + re.escape(END_HIDDEN),
                                     cell.source, flags=re.S):
                 lines += [ln.strip() for ln in block.splitlines()
-                          if len(ln.strip()) > 8 and ln.strip() not in released]
+                          if len(ln.strip()) > 8 and re.sub(r"\s+", "", ln) not in released]
     return lines
 
 

@@ -14,7 +14,7 @@ module                    chapter    explorer
 ``neuron``                03         a neuron with input, weight and bias sliders; a dense network
                                      drawn with its parameter count
 ``activations``           04         pick an activation, move w and b: f(w x + b), its slope,
-                                     the saturated range (chapter 04 itself is a draft)
+                                     the saturated range
 ``losses``                05         move a predicted probability: BCE and squared error and their
                                      gradients
 ``gradient_descent``      06         learning rate on a loss surface; a line fitted batch by batch
