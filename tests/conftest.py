@@ -36,3 +36,34 @@ def float64():
     set_floatx("float64")
     yield
     set_floatx(before)
+
+
+def pytest_collection_finish(session):
+    """Let a test module start slow preparation in the background once the tests are known.
+
+    A module opts in with ``start_in_background(items)`` (called with its selected tests) and
+    ``stop_background()`` (called when the session ends, also after a failure or Ctrl-C).
+    tests/test_grading.py grades its chapters' classes this way while the earlier files run.
+    """
+    if session.config.option.collectonly:
+        return
+    for module, items in _modules_of(session.items).items():
+        start = getattr(module, "start_in_background", None)
+        if start is not None:
+            start(items)
+
+
+def pytest_sessionfinish(session):
+    for module in _modules_of(getattr(session, "items", [])):
+        stop = getattr(module, "stop_background", None)
+        if stop is not None:
+            stop()
+
+
+def _modules_of(items) -> dict:
+    modules = {}
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is not None:
+            modules.setdefault(module, []).append(item)
+    return modules

@@ -1,12 +1,13 @@
 """The grading round trip, for every chapter in solutions/, through real nbgrader commands.
 
-For each chapter a module-scoped fixture builds throwaway courses (the repository's
-``nbgrader_config.py`` plus a short per-cell timeout), releases the chapter with
-``nbgrader generate_assignment``, grades a whole class of made-up submissions with
-``course autograde`` (the instructor's command, over nbgrader's API), writes the feedback with
-``nbgrader generate_feedback``, and every proof below reads that one grading of the class. To
-use both CI cores the class is split over two scratch courses graded side by side (one
-autograde run each, each with its own gradebook; ``COURSE_TEST_SHARDS=1`` for a single run):
+For each chapter, throwaway courses (the repository's ``nbgrader_config.py`` plus a short
+per-cell timeout) release the chapter with ``nbgrader generate_assignment``, grade a whole class
+of made-up submissions with ``course autograde`` (the instructor's command, over nbgrader's
+API) and write the feedback with ``nbgrader generate_feedback``; every proof below reads that
+one grading of the class. The class is split over two scratch courses (one autograde run each,
+each with its own gradebook; ``COURSE_TEST_SHARDS=1`` for a single one). The grading is most of
+the suite's time, so :class:`GradingPool` starts it in the background as soon as pytest has
+collected the tests and it overlaps the test files that run before this one:
 
 ==========================  ================================================================
 student id                  submission
@@ -44,14 +45,18 @@ per-cell timeout of these runs: every cell of every chapter must finish within i
 from __future__ import annotations
 
 import copy
+import heapq
 import html
-import json
+import itertools
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -270,57 +275,171 @@ def _new_course(base: Path, chapter: str) -> Path:
     return base
 
 
-def _start(args: list[str], cwd: Path) -> subprocess.Popen:
-    return subprocess.Popen(args, cwd=cwd, env=_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+class _Slots:
+    """At most ``limit`` subprocesses at once; a waiting job with a lower priority goes first."""
+
+    def __init__(self, limit: int):
+        self._limit, self._busy, self._waiting = limit, 0, []
+        self._changed = threading.Condition()
+
+    def acquire(self, priority: tuple) -> None:
+        with self._changed:
+            heapq.heappush(self._waiting, priority)
+            self._changed.wait_for(
+                lambda: self._waiting[0] == priority and self._busy < self._limit)
+            heapq.heappop(self._waiting)
+            self._busy += 1
+            self._changed.notify_all()
+
+    def release(self) -> None:
+        with self._changed:
+            self._busy -= 1
+            self._changed.notify_all()
+
+    def raise_limit(self, limit: int) -> None:
+        with self._changed:
+            self._limit = max(self._limit, limit)
+            self._changed.notify_all()
 
 
-def _wait_all(processes: list[tuple[list[str], subprocess.Popen]], timeout: int = 1800):
-    for args, process in processes:
-        out, err = process.communicate(timeout=timeout)
+class GradingPool:
+    """Grades the selected chapters' classes in background threads, earliest chapter first.
+
+    conftest's ``pytest_collection_finish`` starts it as soon as the tests are collected, so
+    the grading (most of the suite's time) overlaps the test files that run before this one.
+    While those run, one grading subprocess runs at a time, leaving the other core to them;
+    once a test here waits for a chapter, SHARDS run at once. Each chapter is graded as before:
+    nbgrader generate_assignment, then per shard course autograde and nbgrader
+    generate_feedback, every one a real subprocess."""
+
+    def __init__(self, base: Path):
+        self.base = base
+        self.env = _env()  # one snapshot: tests that change os.environ must not reach here
+        self.slots = _Slots(1)
+        self.jobs: dict[str, Future] = {}
+        self._order = itertools.count()
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen] = set()
+        self._stopping = False
+
+    def submit(self, chapters) -> None:
+        for chapter in chapters:
+            with self._lock:
+                if chapter in self.jobs:
+                    continue
+                future = self.jobs[chapter] = Future()
+                rank = len(self.jobs)
+            threading.Thread(target=self._grade_into, args=(chapter, rank, future),
+                             name=f"grading-{chapter}", daemon=True).start()
+
+    def result(self, chapter: str) -> GradedClass:
+        self.submit([chapter])
+        self.slots.raise_limit(SHARDS)  # the main thread only waits from here on
+        courses, plan, source_nb = self.jobs[chapter].result()
+        return GradedClass(chapter, courses, plan, source_nb)
+
+    def stop(self) -> None:
+        """Kill what still runs; delete the scratch courses unless a chapter failed."""
+        self._stopping = True
+        with self._lock:
+            for process in self._running:
+                process.kill()
+        self.slots.raise_limit(1 << 30)  # wake every waiting job so that it can give up
+        failed = any(f.done() and f.exception() for f in self.jobs.values())
+        if failed:
+            print(f"\ngrading scratch courses kept for inspection in {self.base}")
+        else:
+            shutil.rmtree(self.base, ignore_errors=True)
+
+    def _grade_into(self, chapter: str, rank: int, future: Future) -> None:
+        try:
+            future.set_result(self._grade(chapter, rank))
+        except BaseException as exc:  # reported by the chapter's tests
+            future.set_exception(exc)
+
+    def _run(self, args: list[str], cwd: Path, rank: int) -> None:
+        self.slots.acquire((rank, next(self._order)))
+        try:
+            if self._stopping:
+                raise RuntimeError("the test session ended before this chapter was graded")
+            process = subprocess.Popen(args, cwd=cwd, env=self.env, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True)
+            with self._lock:
+                self._running.add(process)
+            try:
+                out, err = process.communicate(timeout=1800)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                out, err = process.communicate()
+            finally:
+                with self._lock:
+                    self._running.discard(process)
+        finally:
+            self.slots.release()
         assert process.returncode == 0, (
             f"{' '.join(args)} failed ({process.returncode}):\n{out[-4000:]}\n{err[-6000:]}")
 
+    def _grade(self, chapter: str, rank: int):
+        """The chapter's class graded in SHARDS scratch courses, each with its own gradebook."""
+        tmp = self.base / chapter
+        nbgrader = [sys.executable, "-m", "nbgrader"]
+        first = _new_course(tmp / "shard0", chapter)
+        self._run(nbgrader + ["generate_assignment", chapter, "--force"], first, rank)
+        # the other shards start as copies of the released course (gradebook included): one
+        # generate_assignment per chapter instead of one per shard
+        shards = [first] + [Path(shutil.copytree(first, tmp / f"shard{k}"))
+                            for k in range(1, SHARDS)]
+        source_nb = nbformat.read(first / "solutions" / chapter / f"{chapter}.ipynb",
+                                  as_version=4)
+        blank_nb = nbformat.read(first / "notebooks" / chapter / f"{chapter}.ipynb",
+                                 as_version=4)
+        plan = build_submissions(chapter, source_nb, blank_nb, tmp / "class")
+        # round robin from the runaway submission, which waits out a timeout: its shard gets
+        # no more of the others than the rest
+        students = ["runaway-tampered"] + [s for s in plan if s != "runaway-tampered"]
+        courses = {}
+        for k, student in enumerate(students):
+            shard = shards[k % SHARDS]
+            (shard / "class").mkdir(exist_ok=True)
+            shutil.copy(tmp / "class" / f"{student}.ipynb", shard / "class")
+            courses[student] = shard
+
+        def grade_shard(course: Path) -> None:
+            self._run([sys.executable, "-m", "course_lib.cli", "autograde", chapter,
+                       str(course / "class")], course, rank)
+            self._run(nbgrader + ["generate_feedback", chapter, "--force"], course, rank)
+
+        with ThreadPoolExecutor(SHARDS) as shard_threads:
+            list(shard_threads.map(grade_shard, sorted(set(courses.values()))))
+        return courses, plan, source_nb
+
+
+_POOL: GradingPool | None = None
+
+
+def grading_pool() -> GradingPool:
+    global _POOL
+    if _POOL is None:
+        _POOL = GradingPool(Path(tempfile.mkdtemp(prefix="course-grading-")))
+    return _POOL
+
+
+def start_in_background(items) -> None:
+    """conftest calls this with this module's selected tests once collection is done."""
+    chapters = [item.callspec.params.get("graded") for item in items
+                if hasattr(item, "callspec")]
+    grading_pool().submit(sorted({c for c in chapters if c is not None}))
+
+
+def stop_background() -> None:
+    if _POOL is not None:
+        _POOL.stop()
+
 
 @pytest.fixture(scope="module", params=CHAPTERS)
-def graded(request, tmp_path_factory) -> GradedClass:
-    """Grade the chapter's class in SHARDS scratch courses at once (one per CPU core).
-
-    Each shard is a complete course with its own gradebook, so the parallel runs never share
-    a database; each runs the real commands: nbgrader generate_assignment, course autograde
-    (one run for all its students), nbgrader generate_feedback."""
-    chapter = request.param
-    tmp = tmp_path_factory.mktemp(f"grading-{chapter}")
-    nbgrader = [sys.executable, "-m", "nbgrader"]
-    first = _new_course(tmp / "shard0", chapter)
-    _run(nbgrader + ["generate_assignment", chapter, "--force"], cwd=first)
-    # the other shards start as copies of the released course (gradebook included): one
-    # generate_assignment per chapter instead of one per shard
-    shards = [first] + [Path(shutil.copytree(first, tmp / f"shard{k}"))
-                        for k in range(1, SHARDS)]
-
-    source_nb = nbformat.read(shards[0] / "solutions" / chapter / f"{chapter}.ipynb",
-                              as_version=4)
-    blank_nb = nbformat.read(shards[0] / "notebooks" / chapter / f"{chapter}.ipynb",
-                             as_version=4)
-    plan = build_submissions(chapter, source_nb, blank_nb, tmp / "class")
-    # round robin from the runaway submission, which waits out a timeout: its shard gets no
-    # more of the others than the rest
-    students = ["runaway-tampered"] + [s for s in plan if s != "runaway-tampered"]
-    courses = {}
-    for k, student in enumerate(students):
-        shard = shards[k % SHARDS]
-        folder = shard / "class"
-        folder.mkdir(exist_ok=True)
-        shutil.copy(tmp / "class" / f"{student}.ipynb", folder / f"{student}.ipynb")
-        courses[student] = shard
-    used = sorted(set(courses.values()))
-    _wait_all([(a, _start(a, c)) for c in used
-               for a in [[sys.executable, "-m", "course_lib.cli", "autograde", chapter,
-                          str(c / "class")]]])
-    _wait_all([(a, _start(a, c)) for c in used
-               for a in [nbgrader + ["generate_feedback", chapter, "--force"]]])
-    return GradedClass(chapter, courses, plan, source_nb)
+def graded(request) -> GradedClass:
+    """The chapter's graded class, from the background pool (graded now if not started)."""
+    return grading_pool().result(request.param)
 
 
 # --------------------------------------------------------------------------------------------
