@@ -1,0 +1,185 @@
+"""How live do the chapters' explorers feel? Time the slider moves of each.
+
+Run from the repository root:
+
+    python benchmarks/widgets.py               # every explorer, 40 moves each
+    python benchmarks/widgets.py --moves 100   # more moves on a noisy machine
+    python benchmarks/widgets.py --only neuron # the rows whose name contains "neuron"
+
+Each explorer is built as its chapter builds it (the same arguments, the same data). Each of
+its sliders is then dragged in turn: ``--moves`` values spread over the slider's range, forth
+and back, so that consecutive moves are small steps, as in a drag. Setting a slider's ``value``
+from Python runs the observer a browser drag runs (the drawing function, the PNG render, the
+read-out), so one assignment takes what the kernel needs per move. The browser's part (sending
+the 4-45 kB PNG over the websocket and painting it) comes on top and is not measured here.
+
+The table shows, per explorer and slider, the median and the slowest move in wall time and in
+CPU time of this process (CPU time leaves out waiting for a busy machine's other programs). The
+chapters' aim is "well under 100 ms for a typical slider move": the median.
+
+It is a script, not a test: nothing fails, it only reports. See benchmarks/README.md.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+# Run from a clone without installing: the package lives one level up.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+
+
+def _line_fit():
+    from course_lib.widgets.line_fit import line_fit_explorer
+
+    return line_fit_explorer([1.0, 2.0, 3.0, 4.0, 5.0], [2.1, 3.9, 6.2, 7.8, 10.1],
+                             w=1.0, b=0.0)
+
+
+def _tensor_slice():
+    from course_lib.datasets import load_digits_images
+    from course_lib.widgets.tensors import tensor_slice_explorer
+
+    x_digits = load_digits_images()[0]
+    return tensor_slice_explorer(x_digits[:12], axis=0, index=0, name="x_digits[:12]")
+
+
+def _neuron():
+    from course_lib.widgets.neuron import neuron_explorer
+
+    return neuron_explorer(n_inputs=2, x=[1.0, 2.0], w=[-0.55, 0.1], b=0.0, activation="relu")
+
+
+def _activation():
+    from course_lib.widgets.activations import activation_explorer
+
+    return activation_explorer("sigmoid", w=1.0, b=0.0)
+
+
+def _losses():
+    from course_lib.widgets.losses import loss_explorer
+
+    return loss_explorer(p=0.05, y=1, wrt="logit")
+
+
+def _learning_rate():
+    from course_lib.widgets.gradient_descent import learning_rate_explorer
+
+    return learning_rate_explorer(learning_rate=0.05, n_steps=20)
+
+
+def _minibatch_fit():
+    from course_lib.widgets.gradient_descent import minibatch_fit_explorer
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0.0, 10.0, 64)
+    y = 2.0 * x + 1.0 + rng.normal(0.0, 1.5, 64)
+    return minibatch_fit_explorer(x, y, batch_size=8, learning_rate=0.1, epochs=5,
+                                  random_state=0)
+
+
+def _backprop():
+    from course_lib.widgets.backprop import backprop_explorer
+
+    return backprop_explorer()
+
+
+def _training_curves():
+    """Chapter 08's callback after a short run on the digits, its epoch slider then dragged."""
+    from course_lib.datasets import load_digits_images
+    from course_lib.keras.layers import Dense, Flatten
+    from course_lib.keras.models import Sequential
+    from course_lib.utils import set_random_seed
+    from course_lib.widgets.training import TrainingCurves
+
+    set_random_seed(0)
+    x, y = load_digits_images()
+    model = Sequential([Flatten(), Dense(32, activation="relu"),
+                        Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    curves = TrainingCurves(display=False)
+    model.fit(x[:600], y[:600], epochs=20, batch_size=32, validation_split=0.2,
+              verbose=0, callbacks=[curves])
+    return curves.widget
+
+
+EXPLORERS = {
+    "01 line_fit_explorer": _line_fit,
+    "02 tensor_slice_explorer": _tensor_slice,
+    "03 neuron_explorer": _neuron,
+    "04 activation_explorer": _activation,
+    "05 loss_explorer": _losses,
+    "06 learning_rate_explorer": _learning_rate,
+    "06 minibatch_fit_explorer": _minibatch_fit,
+    "07 backprop_explorer": _backprop,
+    "08 TrainingCurves (epoch)": _training_curves,
+}
+
+
+def sliders(box):
+    """The controls with a numeric range, in order (the browser test drags the first)."""
+    return [(name, control) for name, control in box.controls.items()
+            if hasattr(control, "min") and hasattr(control, "max")]
+
+
+def drag_values(slider, moves):
+    """``moves`` slider positions, forth then back over the range in equal steps, as a drag
+    goes (a log slider in equal steps of its exponent). The current value is left out: setting
+    it again would not fire the observer."""
+    forth = np.linspace(slider.min, slider.max, max(2, moves // 2 + 1))
+    if hasattr(slider, "base"):  # FloatLogSlider: min and max are exponents
+        forth = slider.base ** forth
+    kind = type(slider.value)
+    path = [kind(round(v)) if kind is int else kind(v) for v in forth]
+    path += path[-2::-1]
+    values = []
+    for v in path:
+        if v != (values[-1] if values else slider.value):
+            values.append(v)
+    return values[:moves]
+
+
+def time_moves(slider, moves):
+    """Wall and CPU seconds of each move, then the slider back where it was."""
+    start, wall, cpu = slider.value, [], []
+    for value in drag_values(slider, moves):
+        w0, c0 = time.perf_counter(), time.process_time()
+        slider.value = value
+        wall.append(time.perf_counter() - w0)
+        cpu.append(time.process_time() - c0)
+    slider.value = start
+    return wall, cpu
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--moves", type=int, default=40, help="slider moves per explorer")
+    parser.add_argument("--only", default="", help="only rows whose name contains this")
+    args = parser.parse_args(argv)
+    if args.moves < 2:
+        parser.error(f"--moves must be at least 2, got {args.moves}")
+
+    rows = [(name, build) for name, build in EXPLORERS.items() if args.only in name]
+    if not rows:
+        parser.error(f"--only {args.only!r} matches none of {list(EXPLORERS)}")
+    print(f"{'explorer':28} {'slider':>14} {'moves':>6}  {'wall ms median / max':>20}  "
+          f"{'CPU ms median / max':>20}")
+    for name, build in rows:
+        box = build()
+        for slider_name, slider in sliders(box):
+            wall, cpu = time_moves(slider, args.moves)
+            ms = [1000 * statistics.median(wall), 1000 * max(wall),
+                  1000 * statistics.median(cpu), 1000 * max(cpu)]
+            print(f"{name:28} {slider_name:>14} {len(wall):>6}  {ms[0]:>9.0f} / {ms[1]:<8.0f}"
+                  f"  {ms[2]:>9.0f} / {ms[3]:<8.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
