@@ -94,15 +94,6 @@ def _env() -> dict:
     return env
 
 
-def _run(args: list[str], cwd: Path, timeout: int = 900) -> subprocess.CompletedProcess:
-    result = subprocess.run(args, cwd=cwd, env=_env(), capture_output=True, text=True,
-                            timeout=timeout)
-    assert result.returncode == 0, (
-        f"{' '.join(args)} failed ({result.returncode}):\n{result.stdout[-4000:]}\n"
-        f"{result.stderr[-6000:]}")
-    return result
-
-
 # --------------------------------------------------------------------------------------------
 # Notebook surgery, written for these tests only
 # --------------------------------------------------------------------------------------------

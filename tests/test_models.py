@@ -269,6 +269,16 @@ def test_whole_model_gradient_matches_finite_differences(float64, loss, units, a
         np.testing.assert_allclose(g, centred_differences(objective, w), rtol=1e-5, atol=1e-7)
 
 
+def assert_backward_layer_by_layer_gives(model, grad, fused):
+    """Backpropagate dL/d(output) ``grad`` through the layers one by one (unfused) and compare
+    every parameter gradient with the fused ones from ``model.compute_gradients``."""
+    for layer in reversed(model.layers):
+        grad = layer.backward(grad)
+    unfused = [g for layer in model.layers for g in layer.grads]
+    for a, b in zip(fused, unfused):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
 @pytest.mark.parametrize("loss", ["sparse_categorical_crossentropy", "categorical_crossentropy"])
 def test_fused_softmax_gradient_equals_the_chain_rule(float64, loss):
     set_random_seed(0)
@@ -289,11 +299,7 @@ def test_fused_softmax_gradient_equals_the_chain_rule(float64, loss):
     grad = losses.get(loss)[1](y, p, sample_weight=sample_weight)
     dz = activations.softmax_backward(grad, p)
     np.testing.assert_allclose(dz, sample_weight[:, None] * (p - onehot) / 5, atol=1e-12)
-    for layer in reversed(model.layers):
-        grad = layer.backward(grad)
-    unfused = [g for layer in model.layers for g in layer.grads]
-    for a, b in zip(fused, unfused):
-        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    assert_backward_layer_by_layer_gives(model, grad, fused)
 
 
 def test_fused_sigmoid_gradient_equals_the_chain_rule(float64):
@@ -308,11 +314,7 @@ def test_fused_sigmoid_gradient_equals_the_chain_rule(float64):
     # unfused: dL/dp = (p - y) / (p (1 - p)) / N, then sigmoid' = p (1 - p), layer by layer
     grad = losses.binary_crossentropy_gradient(y[:, None], p)
     np.testing.assert_allclose(grad * p * (1 - p), (p - y[:, None]) / 6, atol=1e-12)
-    for layer in reversed(model.layers):
-        grad = layer.backward(grad)
-    unfused = [g for layer in model.layers for g in layer.grads]
-    for a, b in zip(fused, unfused):
-        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    assert_backward_layer_by_layer_gives(model, grad, fused)
 
 
 def test_fused_loss_stays_finite_when_a_probability_underflows(float64):
