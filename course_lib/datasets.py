@@ -342,7 +342,7 @@ def make_car_prices(n_samples=300, random_state=0):
     })
 
 
-def make_medical_leak(n_samples=1000, random_state=0):
+def make_medical_leak(n_samples=1000, random_state=0, neutral_names=False):
     """A patient table with target leakage: ``took_antibiotics`` gives the diagnosis away.
 
     Each row is one patient seen for a suspected chest infection; the task is to predict, at
@@ -371,8 +371,16 @@ def make_medical_leak(n_samples=1000, random_state=0):
 
     Returns a DataFrame of ``n_samples`` rows (``n_samples >= 1``), target column
     ``'has_pneumonia'``; the same ``random_state`` gives the same table.
+
+    **Neutral names** (``neutral_names=True``), for finding the leak by measuring rather than by
+    reading a column's name: the same patients (the same draws), with every feature made a
+    number (``sex`` as 1 for female and 0 for male, the booleans as 0/1 ints), renamed
+    ``'m1' .. 'm7'`` in an order drawn from the same generator after the table (so it changes
+    with ``random_state``), and the target renamed ``'diagnosis'`` (the last column).
+    ``df.attrs['original_names']`` maps each neutral name back to the column above.
     """
     func = "make_medical_leak"
+    neutral_names = _check_bool(neutral_names, "neutral_names", func)
     n = _n_samples(n_samples, func)
     rng = _seeded_rng(random_state, func)
 
@@ -386,7 +394,7 @@ def make_medical_leak(n_samples=1000, random_state=0):
     cough = rng.random(n) < np.where(ill, 0.7, 0.35)
     took_antibiotics = rng.random(n) < np.where(ill, 0.96, 0.04)
 
-    return pd.DataFrame({
+    df = pd.DataFrame({
         "age": age,
         "sex": sex,
         "smoker": smoker,
@@ -396,6 +404,18 @@ def make_medical_leak(n_samples=1000, random_state=0):
         "took_antibiotics": took_antibiotics,
         "has_pneumonia": ill.astype(np.int64),
     })
+    if not neutral_names:
+        return df
+    features = df.drop(columns="has_pneumonia")
+    features["sex"] = (features["sex"] == "female").astype(np.int64)
+    for column in ("smoker", "cough", "took_antibiotics"):
+        features[column] = features[column].astype(np.int64)
+    order = rng.permutation(features.columns.to_numpy())
+    neutral = {f"m{i + 1}": original for i, original in enumerate(order)}
+    out = pd.DataFrame({name: features[original] for name, original in neutral.items()})
+    out["diagnosis"] = df["has_pneumonia"]
+    out.attrs["original_names"] = neutral
+    return out
 
 
 #: The line behind ``make_weight_height``: weight_kg = SLOPE * height_cm + INTERCEPT + noise.

@@ -347,6 +347,27 @@ def test_medical_leaky_column_gives_the_target_away():
         assert best < 0.9
 
 
+def test_medical_neutral_names_hide_the_columns_but_keep_the_patients():
+    plain = make_medical_leak(n_samples=300, random_state=5)
+    neutral = make_medical_leak(n_samples=300, random_state=5, neutral_names=True)
+    assert list(neutral.columns) == [f"m{i}" for i in range(1, 8)] + ["diagnosis"]
+    assert all(neutral[c].dtype.kind in "if" for c in neutral.columns)
+    names = neutral.attrs["original_names"]
+    assert sorted(names.values()) == sorted(plain.columns.drop("has_pneumonia"))
+    for short, original in names.items():
+        expected = plain[original]
+        if original == "sex":
+            expected = expected == "female"
+        np.testing.assert_array_equal(neutral[short].to_numpy(), expected.to_numpy(dtype=float))
+    np.testing.assert_array_equal(neutral["diagnosis"], plain["has_pneumonia"])
+    # The order of the hidden names changes with the seed.
+    orders = {tuple(make_medical_leak(50, random_state=s, neutral_names=True)
+                    .attrs["original_names"].values()) for s in range(6)}
+    assert len(orders) > 1
+    with pytest.raises(TypeError, match="neutral_names"):
+        make_medical_leak(10, neutral_names="yes")
+
+
 # ---------------------------------------------------------------------------- weight / height
 
 def test_weight_height_line():
