@@ -7,6 +7,8 @@ next to scikit-learn's and get the same numbers:
 - ``kfold_indices`` cuts ``range(n_samples)`` into ``n_splits`` consecutive folds (after an
   optional shuffle); each fold validates once while the others train;
 - ``iterated_kfold_indices`` repeats K-fold with a fresh shuffle each time;
+- ``time_series_indices`` respects the arrow of time: every round trains on the past and
+  validates on the block that follows it (scikit-learn's ``TimeSeriesSplit``);
 - ``cross_val_score`` fits a fresh copy of a model on every training part and scores it on the
   matching validation part.
 
@@ -27,6 +29,7 @@ __all__ = [
     "train_test_split",
     "kfold_indices",
     "iterated_kfold_indices",
+    "time_series_indices",
     "cross_val_score",
     "SCORERS",
 ]
@@ -278,6 +281,54 @@ def iterated_kfold_indices(n_samples, n_splits=5, n_repeats=3, random_state=None
     pairs = []
     for _ in range(n_repeats):
         pairs.extend(_folds(rng.permutation(n_samples), n_splits))
+    return pairs
+
+
+def time_series_indices(n_samples, n_splits=5, test_size=None, gap=0):
+    """Time-ordered splits: train on the past, validate on the block right after it.
+
+    The rows ``0 .. N-1`` are taken to be in time order. With ``k = n_splits`` and
+    ``t = test_size`` (default ``N // (k + 1)``), round ``i = 0 .. k-1`` validates on the ``t``
+    rows starting at ``s_i = N - (k - i) t`` and trains on every row before ``s_i - gap``::
+
+        train_i = [0, s_i - gap),    val_i = [s_i, s_i + t)
+
+    so the last block ends at row ``N - 1``, the training part grows from round to round, and
+    no round ever trains on a row later than one it validates on. This is scikit-learn's
+    ``TimeSeriesSplit(n_splits, test_size=test_size, gap=gap)`` (without ``max_train_size``).
+
+    Parameters
+    ----------
+    n_samples : int ``N``; n_splits : int ``k >= 2``; test_size : None or int ``t >= 1``;
+    gap : int ``>= 0``, rows left out between the training part and the validation block.
+
+    Returns
+    -------
+    list of ``k`` tuples ``(train_idx, val_idx)`` of sorted int64 arrays.
+    """
+    func = "time_series_indices"
+    n_samples = check_int(n_samples, "n_samples", func, minimum=1)
+    n_splits = check_int(n_splits, "n_splits", func, minimum=2)
+    gap = check_int(gap, "gap", func, minimum=0)
+    if test_size is None:
+        if n_splits + 1 > n_samples:
+            raise ValueError(f"{func}: argument 'n_splits'={n_splits} needs at least "
+                             f"{n_splits + 1} samples (one block to train on before the first "
+                             f"validation block), got n_samples={n_samples}")
+        test_size = n_samples // (n_splits + 1)
+    else:
+        test_size = check_int(test_size, "test_size", func, minimum=1)
+    first_start = n_samples - n_splits * test_size
+    if first_start - gap <= 0:
+        raise ValueError(f"{func}: {n_splits} validation blocks of test_size={test_size} rows "
+                         f"after a gap of {gap} leave no row to train on in the first round "
+                         f"(n_samples={n_samples}); use fewer splits, a smaller test_size or "
+                         f"gap")
+    pairs = []
+    for i in range(n_splits):
+        start = first_start + i * test_size
+        pairs.append((np.arange(start - gap, dtype=np.int64),
+                      np.arange(start, start + test_size, dtype=np.int64)))
     return pairs
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
-from sklearn.model_selection import KFold
+from sklearn.model_selection import KFold, TimeSeriesSplit
 from sklearn.model_selection import cross_val_score as sk_cross_val_score
 from sklearn.model_selection import train_test_split as sk_train_test_split
 
@@ -17,6 +17,7 @@ from course_lib.model_selection import (
     cross_val_score,
     iterated_kfold_indices,
     kfold_indices,
+    time_series_indices,
     train_test_split,
 )
 
@@ -425,3 +426,43 @@ def test_cross_val_score_bad_estimator_and_data(regression_data):
         cross_val_score(NoScore(), X, y)
     with pytest.raises(TypeError, match="'estimator'"):
         cross_val_score(NoScore(), X, y, scoring="r2")
+
+
+# ------------------------------------------------------------------------ time_series_indices
+
+@pytest.mark.parametrize("n_samples, n_splits, test_size, gap", [
+    (10, 3, None, 0), (11, 3, None, 0), (12, 5, None, 0), (7, 6, None, 0), (100, 4, None, 0),
+    (30, 3, 5, 0), (30, 4, None, 2), (25, 2, 7, 3), (13, 12, None, 0),
+])
+def test_time_series_matches_sklearn(n_samples, n_splits, test_size, gap):
+    ours = time_series_indices(n_samples, n_splits, test_size=test_size, gap=gap)
+    theirs = list(TimeSeriesSplit(n_splits, test_size=test_size, gap=gap)
+                  .split(np.zeros(n_samples)))
+    assert len(ours) == len(theirs) == n_splits
+    for (tr, va), (sk_tr, sk_va) in zip(ours, theirs):
+        np.testing.assert_array_equal(tr, sk_tr)
+        np.testing.assert_array_equal(va, sk_va)
+
+
+def test_time_series_by_hand():
+    # 10 rows, 3 splits: blocks of 10 // 4 = 2 rows ending at row 9, training on all before.
+    folds = time_series_indices(10, 3)
+    assert [va.tolist() for _, va in folds] == [[4, 5], [6, 7], [8, 9]]
+    assert [tr.tolist() for tr, _ in folds] == [[0, 1, 2, 3], list(range(6)), list(range(8))]
+    # Never a training row later than a validation row.
+    for tr, va in time_series_indices(57, 6, gap=3):
+        assert tr.max() + 3 < va.min()
+
+
+@pytest.mark.parametrize("kwargs, exc, name", [
+    (dict(n_samples=3, n_splits=3), ValueError, "n_splits"),
+    (dict(n_samples=10, n_splits=1), ValueError, "n_splits"),
+    (dict(n_samples=10, n_splits=3, test_size=4), ValueError, "test_size"),
+    (dict(n_samples=10, n_splits=3, gap=4), ValueError, "gap"),
+    (dict(n_samples=10, n_splits=3, test_size=0), ValueError, "test_size"),
+    (dict(n_samples=10, n_splits=3, gap=-1), ValueError, "gap"),
+    (dict(n_samples=10.0, n_splits=3), TypeError, "n_samples"),
+])
+def test_time_series_bad_input(kwargs, exc, name):
+    with pytest.raises(exc, match=name):
+        time_series_indices(**kwargs)
