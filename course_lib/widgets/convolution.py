@@ -184,7 +184,7 @@ def draw_convolution(axes, image, kernel, stride=1, padding="valid", row=0, col=
               "tab:red")
     _set_rect(ax_out, _GID_PIXEL, info["col"] - 0.5, info["row"] - 0.5, 1, 1, "tab:red")
 
-    _draw_products(ax_mid, info["window"], kernel_values, info["products"])
+    _draw_products(ax_mid, info["products"])
     ax_in.set_title(f"input {h}x{w}, padded to {info['padded'].shape[0]}x"
                     f"{info['padded'].shape[1]} ({padding})", fontsize="small")
     ax_mid.set_title(f"window x kernel ({kh}x{kw}), products", fontsize="small")
@@ -194,10 +194,11 @@ def draw_convolution(axes, image, kernel, stride=1, padding="valid", row=0, col=
     return info
 
 
-def _draw_products(ax, window, kernel, products):
+def _draw_products(ax, products):
     """The products as a small heat map with each value written in; rebuilt only on resize.
 
-    Kernels up to 3x3 show ``pixel x weight`` above each product; larger ones only the product.
+    Only the product is written in (each pixel x weight pair is in the explorer's read-out):
+    text is most of a redraw's cost.
     """
     kh, kw = products.shape
     grid = find_artist(ax, _GID_PRODUCTS)
@@ -216,9 +217,22 @@ def _draw_products(ax, window, kernel, products):
     else:
         grid.set_data(products)
         grid.set_clim(-scale, scale)
-    small = max(kh, kw) <= 3
-    for text, x, k, p in zip(ax.texts, window.ravel(), kernel.ravel(), products.ravel()):
-        text.set_text(f"{x:.2f}x{k:g}\n= {p:.2f}" if small else f"{p:.2f}")
+    for text, value in zip(ax.texts, products.ravel()):
+        text.set_text(f"{value:.2f}")
+
+
+def _readout(info, kernel):
+    """The read-out: which image rows / columns the window covers, and the sum written out."""
+    kh, kw = kernel.shape
+    r0, c0 = info["top"] - info["pads"][0][0], info["left"] - info["pads"][1][0]
+    terms = " + ".join(f"{x:.2f}&times;({k:g})"
+                       for x, k in zip(info["window"].ravel(), kernel.ravel()))
+    if kh * kw > 9:
+        terms = f"the {kh * kw} products"
+    return (f"window on image rows {r0}..{r0 + kh - 1}, columns {c0}..{c0 + kw - 1} "
+            f"(negative or past the edge: padding zeros)<br>output[{info['row']}, "
+            f"{info['col']}] = {terms} = <b>{info['value']:.4f}</b> &nbsp; (library conv2d: "
+            f"{info['library_value']:.4f})")
 
 
 def convolution_explorer(image=None, *, kernel="vertical edges (Sobel x) 3x3", stride=1,
@@ -292,12 +306,7 @@ def convolution_explorer(image=None, *, kernel="vertical edges (Sobel x) 3x3", s
         output = cache.get(kernel, kernel_values, stride, padding)
         info = draw_convolution(fig.axes[:3], image, kernel_values, stride, padding, row, col,
                                 output=output)
-        return (f"output[{info['row']}, {info['col']}] = sum of the {info['products'].size} "
-                f"products = <b>{info['value']:.4f}</b> &nbsp; (library conv2d: "
-                f"{info['library_value']:.4f}) &nbsp; window rows {info['top'] - info['pads'][0][0]}"
-                f"..{info['top'] - info['pads'][0][0] + kernel_values.shape[0] - 1}, cols "
-                f"{info['left'] - info['pads'][1][0]}.."
-                f"{info['left'] - info['pads'][1][0] + kernel_values.shape[1] - 1} of the image")
+        return _readout(info, kernel_values)
 
     box = build_explorer(controls, draw, figsize=figsize, controls_per_row=3)
     box.row_slider, box.col_slider = controls["row"], controls["col"]

@@ -76,10 +76,10 @@ def test_drawing_shows_the_products_the_window_and_the_output():
     np.testing.assert_allclose(axes[2].images[0].get_array(), reference)
     np.testing.assert_allclose(axes[1].images[0].get_array(), image[2:5, 4:7] * kernel)
     assert info["library_value"] == pytest.approx(reference[2, 4])
-    # the products are written into their cells: pixel x weight = product
+    # the products are written into their cells, in reading order
     texts = [t.get_text() for t in axes[1].texts]
     assert len(texts) == 9
-    assert texts[2].endswith(f"= {image[2, 6] * kernel[0, 2]:.2f}")
+    assert texts[2] == f"{image[2, 6] * kernel[0, 2]:.2f}"
     # the red window on the input covers rows 2..4 and columns 4..6
     window = [p for p in axes[0].patches if p.get_gid() == "conv-window"][0]
     assert (window.get_x(), window.get_y(), window.get_width(), window.get_height()) == (
@@ -96,6 +96,9 @@ def test_explorer_wires_the_controls_and_agrees_with_scipy():
     reference = signal.correlate2d(image, KERNELS["sharpen 3x3"], mode="valid")
     assert f"{reference[2, 3]:.4f}" in box.readout.value
     assert box.row_slider.max == 9 and box.col_slider.max == 7
+    # the read-out writes the sum out: the centre pixel (3, 4) times the centre weight 5
+    assert f"{image[3, 4]:.2f}&times;(5)" in box.readout.value
+    assert "rows 2..4, columns 3..5" in box.readout.value
     before = box.image.value
     box.col_slider.value = 5
     assert box.image.value != before
