@@ -108,7 +108,9 @@ class EarlyStopping(Callback):
 
     An epoch improves on the best value so far when ``value < best - min_delta`` (mode 'min') or
     ``value > best + min_delta`` (mode 'max'); mode 'auto' means 'max' for accuracies and 'min'
-    otherwise. ``restore_best_weights`` puts back the weights of the best epoch when it stops.
+    otherwise. ``restore_best_weights`` puts back the weights of the best epoch when training ends
+(after an early stop or after the last epoch, as Keras 3 does; Keras 2 restored them only on an
+early stop).
     ``stopped_epoch`` and ``best_epoch`` say what happened.
     """
 
@@ -156,12 +158,17 @@ class EarlyStopping(Callback):
         if self.wait >= self.patience and epoch > 0:
             self.stopped_epoch = epoch
             self.model.stop_training = True
-            if self.restore_best_weights and self.best_weights is not None:
-                self.model.set_weights(self.best_weights)
 
     def on_train_end(self, logs=None):
         if self.stopped_epoch > 0 and self.verbose:
             print(f"Epoch {self.stopped_epoch + 1}: early stopping")
+        # As Keras 3: the best weights come back when training ends, whether it stopped early
+        # or ran out of epochs.
+        if self.restore_best_weights and self.best_weights is not None:
+            if self.verbose:
+                print(f"Restoring model weights from the end of the best epoch: "
+                      f"{self.best_epoch + 1}.")
+            self.model.set_weights(self.best_weights)
 
 
 def _format_logs(logs):

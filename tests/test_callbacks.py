@@ -78,6 +78,17 @@ def test_early_stopping_restores_the_best_weights():
     assert model.w == 1
 
 
+def test_early_stopping_restores_the_best_weights_also_without_an_early_stop():
+    # Keras 3 restores in on_train_end: here patience is never exhausted, the last epoch (4)
+    # is worse than epoch 1, and the weights of epoch 1 come back.
+    ran, model = replay(EarlyStopping(patience=10, restore_best_weights=True),
+                        [3.0, 1.0, 2.0, 2.5, 1.5])
+    assert ran == [0, 1, 2, 3, 4]
+    assert model.w == 1
+    _, model = replay(EarlyStopping(patience=10), [3.0, 1.0, 2.0])
+    assert model.w == 2  # without restore_best_weights the last weights stay
+
+
 def test_early_stopping_in_fit_stops_training():
     set_random_seed(0)
     x = np.linspace(-1, 1, 20)[:, None]
