@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_array, check_labels
+from ._validation import as_array, check_in_range, check_labels
 from . import losses as _losses
 
 __all__ = ["binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
@@ -28,9 +28,14 @@ def binary_accuracy(y_true, y_pred, threshold=0.5) -> float:
 
     y_true: 0/1 targets, y_pred: probabilities, both (N,) or (N, 1) (or any equal size).
     """
-    y_true = as_array(y_true, "y_true", "binary_accuracy")
-    y_pred = as_array(y_pred, "y_pred", "binary_accuracy")
-    _check_size(y_true, y_pred, "binary_accuracy")
+    func = "binary_accuracy"
+    y_true = as_array(y_true, "y_true", func)
+    y_pred = as_array(y_pred, "y_pred", func)
+    _check_size(y_true, y_pred, func)
+    if y_true.size == 0:
+        raise ValueError(f"{func}: 'y_true' and 'y_pred' are empty; an accuracy needs at least "
+                         f"one sample")
+    threshold = check_in_range(threshold, "threshold", func, 0.0, 1.0)
     predicted = (y_pred.reshape(y_true.shape) > threshold)
     return float(np.mean(predicted == (y_true > 0.5)))
 
@@ -62,6 +67,8 @@ def sparse_categorical_accuracy(y_true, y_pred) -> float:
         raise ValueError(f"sparse_categorical_accuracy: 'y_true' must hold one integer label "
                          f"per sample, shape {y_pred.shape[:-1]}, got {labels.shape} (for "
                          f"one-hot targets use categorical_accuracy)")
+    # a label the model has no output for would silently count as wrong
+    check_labels(labels, "y_true", "sparse_categorical_accuracy", n_classes=y_pred.shape[-1])
     return float(np.mean(labels == y_pred.argmax(axis=-1)))
 
 

@@ -35,7 +35,10 @@ def to_categorical(y, num_classes=None, dtype="float32") -> np.ndarray:
         num_classes = int(labels.max()) + 1 if labels.size else 0
     num_classes = check_int(num_classes, "num_classes", "to_categorical", minimum=1)
     labels = check_labels(labels, "y", "to_categorical", n_classes=num_classes)
-    return np.eye(num_classes, dtype=dtype)[labels]
+    # one row per label, not a K x K identity to index: memory grows with N * K, not K * K
+    one_hot = np.zeros(labels.shape + (num_classes,), dtype=dtype)
+    np.put_along_axis(one_hot, labels[..., None], 1, axis=-1)
+    return one_hot
 
 
 def set_random_seed(seed: int) -> None:

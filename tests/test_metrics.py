@@ -86,3 +86,38 @@ def test_bad_inputs_name_the_argument():
         binary_accuracy([1, 0, 1], [0.2, 0.8])
     with pytest.raises(TypeError, match="'y_pred'"):
         binary_accuracy([1], "0.5")
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: binary_accuracy([], []), ValueError, "empty"),
+    (lambda: binary_accuracy([1, 0], [0.7, 0.2], threshold=1.5), ValueError, "threshold"),
+    (lambda: binary_accuracy([1, 0], [0.7, 0.2], threshold=-0.1), ValueError, "threshold"),
+    (lambda: binary_accuracy([1, 0], [0.7, 0.2], threshold="half"), TypeError, "threshold"),
+    # label 3 has no output among 3 classes: it would silently count as a wrong answer
+    (lambda: sparse_categorical_accuracy([0, 3], [[0.9, 0.05, 0.05], [0.1, 0.1, 0.8]]),
+     ValueError, "label 3"),
+    (lambda: sparse_categorical_accuracy([-1, 0], [[0.9, 0.1], [0.2, 0.8]]),
+     ValueError, ">= 0"),
+])
+def test_accuracies_name_bad_input(call, error, words):
+    with pytest.raises(error, match=words):
+        call()
+
+
+def test_to_categorical_memory_grows_with_the_labels_not_the_square_of_the_largest():
+    from course_lib.utils import to_categorical
+
+    # a K x K identity for K = 200_000 would need 160 GB in float32; one row per label does not
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        out = to_categorical([3, 199_999], num_classes=200_000)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 2**20, f"to_categorical allocated {peak / 2**20:.0f} MiB for two labels"
+    assert out.shape == (2, 200_000) and out.dtype == np.float32
+    assert out[0, 3] == 1 and out[1, 199_999] == 1 and out.sum() == 2
+    np.testing.assert_array_equal(to_categorical([[0, 2], [1, 1]], 3),
+                                  [[[1, 0, 0], [0, 0, 1]], [[0, 1, 0], [0, 1, 0]]])
