@@ -84,7 +84,7 @@ def _to_array(value):
     """A NumPy array for lists, scalars, arrays and pandas objects, or None if impossible."""
     if hasattr(value, "to_numpy") and callable(value.to_numpy):  # pandas Series / DataFrame
         value = value.to_numpy()
-    if isinstance(value, (str, bytes, dict, set)):
+    if value is None or isinstance(value, (str, bytes, dict, set)):
         return None
     try:
         arr = np.asarray(value)
@@ -332,8 +332,10 @@ def check_close(actual, expected, name="your answer", *, rtol=1e-6, atol=1e-8, h
     sizes = _as_sizes(sizes, func)
     e = _to_array(expected)
     if e is None:
+        # the check cell's own mistake: say so, so that no student hunts for a bug of theirs
         raise TypeError(f"{func}: argument 'expected' must be numbers (a number, list, array "
-                        f"or pandas object), got {_type_name(expected)}")
+                        f"or pandas object), got {_type_name(expected)}. This is a fault in "
+                        f"the check cell, not in your answer: tell your instructor")
     known = []
     if mistakes is not None:
         if not isinstance(mistakes, (list, tuple)):

@@ -378,3 +378,8 @@ def test_huge_values_are_diagnosed_without_overflow_warnings():
     assert "2 of 3 values differ" in msg
     msg = failure(check_close, [-1e300, -2e300], [1e300, 2e300])
     assert "sign is flipped" in msg
+
+
+def test_an_expected_value_of_none_is_the_check_cells_fault_not_the_students():
+    with pytest.raises(TypeError, match="fault in the check cell, not in your answer"):
+        check_close([1.0, 2.0], None, "f(x)")
