@@ -1,4 +1,4 @@
-"""The ``course`` command: the instructor's workflow in one sub-command per step.
+"""The `course` command: the instructor's workflow in one sub-command per step.
 
 ::
 
@@ -8,9 +8,11 @@
     course feedback 01_what_is_ml       feedback/<student>/01_what_is_ml/01_what_is_ml.html
     course export grades.csv            the grade sheet (one row per student and chapter)
     course report 01_what_is_ml         share of students passing each exercise, hardest first
+    course lab                          JupyterLab on notebooks/, without the instructor tools
+    course lab --instructor             JupyterLab on solutions/, with nbgrader's tools
 
-Each is a thin layer over nbgrader's own API with this course's ``nbgrader_config.py``;
-``nbgrader autograde`` and friends run by hand in the course folder grade the same way.
+Each is a thin layer over nbgrader's own API with this course's `nbgrader_config.py`;
+`nbgrader autograde` and friends run by hand in the course folder grade the same way.
 """
 from __future__ import annotations
 
@@ -75,6 +77,16 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_lab(args) -> int:
+    import subprocess
+
+    from . import lab
+
+    root = _root(args)
+    command = lab.lab_command(root, instructor=args.instructor, extra=args.lab_args)
+    return subprocess.call(command, cwd=root, env=lab.lab_environment(args.instructor))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="course", description=__doc__.split("\n\n")[0],
@@ -129,6 +141,16 @@ def build_parser() -> argparse.ArgumentParser:
                                    "marks, hardest first.")
     p.add_argument("chapter")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("lab", help="start JupyterLab on the course",
+                       description="Start JupyterLab on notebooks/ with nbgrader's instructor "
+                                   "tools hidden (the students' view), or on solutions/ with "
+                                   "them (--instructor). Further arguments go to JupyterLab.")
+    p.add_argument("--instructor", action="store_true",
+                   help="open solutions/ with nbgrader's instructor tools")
+    p.add_argument("lab_args", nargs=argparse.REMAINDER,
+                   help="arguments for jupyter lab, e.g. --port 8890")
+    p.set_defaults(func=cmd_lab)
     return parser
 
 

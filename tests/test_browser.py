@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -77,15 +78,14 @@ def browser(playwright, tmp_path_factory):
     context.close()
 
 
-@pytest.fixture()
-def lab(request, tmp_path):
-    """JupyterLab serving a scratch copy of one chapter's solution folder."""
-    chapter = request.param
-    source = COURSE / "solutions" / chapter
-    if not (source / f"{chapter}.ipynb").exists():
-        pytest.skip(f"solutions/{chapter}/{chapter}.ipynb does not exist yet")
-    work = tmp_path / "work"
-    shutil.copytree(source, work, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+@contextmanager
+def _jupyterlab(work: Path, tmp_path: Path, *, instructor: bool = True):
+    """JupyterLab serving ``work`` on a free loopback port; yields its base URL and token.
+
+    ``instructor=False`` starts it as ``course lab`` does for students (nbgrader's instructor
+    tools hidden by ``course_lib.lab``)."""
+    from course_lib.lab import lab_environment
+
     port, token = _free_port(), secrets.token_hex(16)
     settings = HOME / "lab_settings"
     # Render every cell (JupyterLab 4 otherwise only renders the cells in view) so that the
@@ -93,8 +93,8 @@ def lab(request, tmp_path):
     tracker = settings / "@jupyterlab" / "notebook-extension"
     tracker.mkdir(parents=True, exist_ok=True)
     (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
-    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings),
-               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
+    env = lab_environment(instructor, dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings),
+                          JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces")))
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     args = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
             f"--port={port}", f"--IdentityProvider.token={token}",
@@ -103,7 +103,8 @@ def lab(request, tmp_path):
             "--LabApp.news_url=None"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--allow-root")
-    log = (tmp_path / "lab.log").open("w")
+    log_path = tmp_path / f"lab-{port}.log"
+    log = log_path.open("w")
     server = subprocess.Popen(args, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -114,10 +115,9 @@ def lab(request, tmp_path):
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("JupyterLab did not start:\n" +
-                                (tmp_path / "lab.log").read_text()[-4000:])
+                    pytest.fail("JupyterLab did not start:\n" + log_path.read_text()[-4000:])
                 time.sleep(0.5)
-        yield chapter, f"{url}/lab/tree/{chapter}.ipynb?token={token}"
+        yield url, token
     finally:
         server.terminate()
         try:
@@ -125,6 +125,19 @@ def lab(request, tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@pytest.fixture()
+def lab(request, tmp_path):
+    """JupyterLab serving a scratch copy of one chapter's solution folder."""
+    chapter = request.param
+    source = COURSE / "solutions" / chapter
+    if not (source / f"{chapter}.ipynb").exists():
+        pytest.skip(f"solutions/{chapter}/{chapter}.ipynb does not exist yet")
+    work = tmp_path / "work"
+    shutil.copytree(source, work, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    with _jupyterlab(work, tmp_path) as (url, token):
+        yield chapter, f"{url}/lab/tree/{chapter}.ipynb?token={token}"
 
 
 def _run_all(page):
@@ -210,3 +223,29 @@ def test_chapter_runs_and_its_widget_responds(lab, browser):
     errors = _errors(page)
     assert not errors, f"{chapter}: errors after moving the slider:\n" + "\n---\n".join(errors)
     page.close()
+
+
+@pytest.mark.parametrize("instructor", [False, True], ids=["student", "instructor"])
+def test_students_see_no_instructor_tools(instructor, browser, tmp_path):
+    """`course lab` hides nbgrader's Nbgrader menu and "Create Assignment" from students; the
+    instructor's view (the same JupyterLab without the student config) shows them."""
+    work = tmp_path / "work"
+    shutil.copytree(COURSE / "notebooks" / "00_start_here", work)
+    with _jupyterlab(work, tmp_path, instructor=instructor) as (url, token):
+        page = browser.new_page()
+        page.goto(f"{url}/lab/tree/00_start_here.ipynb?token={token}")
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
+        menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+        page.locator(".jp-SideBar .lm-TabBar-tab").first.wait_for(timeout=30_000)
+        tabs = page.locator(".jp-SideBar .lm-TabBar-tab").evaluate_all(
+            "tabs => tabs.map(t => (t.getAttribute('title') || '') + ' ' + "
+            "(t.getAttribute('data-id') || ''))")
+        page.close()
+    tools = [m for m in menus if "nbgrader" in m.lower()] + \
+        [t for t in tabs if "create" in t.lower() and "assignment" in t.lower()
+         or "nbgrader" in t.lower()]
+    if instructor:
+        assert tools, f"the instructor's view should show nbgrader's tools: menus {menus}, " \
+                      f"side tabs {tabs}"
+    else:
+        assert not tools, f"students see instructor tools: {tools}"
