@@ -16,7 +16,6 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_nonnegative, check_real
-from ..features import MEstimateEncoder
 from ._base import as_range, build_explorer, find_artist
 
 __all__ = ["smoothing_weights", "draw_smoothing", "smoothing_explorer"]
@@ -145,6 +144,8 @@ def smoothing_explorer(categories, target, *, m=5.0, m_range=(0.0, 50.0), steps=
     ``readout``, ``figure`` and ``axes`` give tests and curious students access to the parts.
     """
     import ipywidgets as widgets
+
+    from ..features import MEstimateEncoder     # here, not at the top: it brings in SciPy
 
     func = "smoothing_explorer"
     m = float(check_nonnegative(m, "m", func))
