@@ -151,15 +151,21 @@ def deep_net_statistics(init, activation, depth=10, *, width=100, n_samples=200,
             "flat_share": net["flat_share"][:depth].copy()}
 
 
-def _ridges(edges, counts, depth):
-    """One outline polygon per layer: its histogram, scaled to height 0.9, on baseline l."""
+def _ridges(edges, counts, depth, skip_first_bin=False):
+    """One outline polygon per layer: its histogram, scaled to height 0.9, on baseline l.
+
+    With ``skip_first_bin`` the scale comes from the other bins (the first is cut at 0.9):
+    ReLU's exact zeros, half of all values, would otherwise flatten the rest of the ridge.
+    """
     centres = 0.5 * (edges[:-1] + edges[1:])
     xs = np.concatenate([[edges[0]], centres, [edges[-1]]])
     polygons = []
     for layer in range(depth):
         row = counts[layer]
-        peak = row.max()
-        heights = 0.9 * row / peak if peak > 0 else row
+        peak = row[1:].max() if skip_first_bin else 0.0
+        if peak <= 0:
+            peak = row.max()
+        heights = np.minimum(0.9 * row / peak, 0.9) if peak > 0 else row
         ys = layer + 1 + np.concatenate([[0.0], heights, [0.0]])
         polygons.append(np.column_stack([xs, ys]))
     return polygons
@@ -176,7 +182,8 @@ def draw_initialization(axes, init, activation, depth, *, width=100, n_samples=2
 
     ``axes[0]``: for each layer ``l = 1 .. depth`` the histogram of its activations over
     :data:`HISTOGRAM_RANGES` ``[activation]`` (values outside counted at the edges), drawn as a
-    ridge on the baseline ``y = l`` and scaled so its highest bar is 0.9 tall.
+    ridge on the baseline ``y = l`` and scaled so its highest bar is 0.9 tall (for ReLU the
+    highest bar after the first, the first, holding the zeros, cut at 0.9).
     ``axes[1]``: the standard deviation of each layer's activations and of its weight
     gradients against the layer number, on a log scale.
 
@@ -226,7 +233,7 @@ def draw_initialization(axes, init, activation, depth, *, width=100, n_samples=2
         act_line = find_artist(ax_s, _GID_ACT)
         grad_line = find_artist(ax_s, _GID_GRAD)
 
-    ridges.set_verts(_ridges(edges, counts, depth))
+    ridges.set_verts(_ridges(edges, counts, depth, skip_first_bin=activation == "relu"))
     ax_h.set_xlim(edges[0], edges[-1])
     ax_h.set_ylim(0.7, depth + 1.1)
 

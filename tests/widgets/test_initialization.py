@@ -219,3 +219,15 @@ def test_a_slider_move_is_fast_enough_to_feel_live():
 def test_bad_arguments_are_named(call, error, arg):
     with pytest.raises(error, match=f"'{arg}'"):
         call()
+
+
+def test_relu_ridges_are_scaled_by_the_bars_after_the_zeros():
+    axes = new_axes()
+    info = draw_initialization(axes, "he_normal", "relu", 3)
+    for layer, path in enumerate(axes[0].collections[0].get_paths()):
+        row = info["counts"][layer]
+        heights = path.vertices[1:1 + len(row), 1] - (layer + 1)   # the points over the bins
+        # The zeros' bar is cut at 0.9; the tallest of the others reaches 0.9 exactly.
+        assert heights[0] == pytest.approx(0.9)
+        assert heights[1:].max() == pytest.approx(0.9)
+        np.testing.assert_allclose(heights[1:], 0.9 * row[1:] / row[1:].max())
