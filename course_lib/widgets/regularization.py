@@ -216,7 +216,7 @@ def model_size_explorer(degree=3, n_train=20, *, max_degree=15, max_train=200, n
     one's points and adds new ones; the ``n_val`` validation points are a separate draw
     (``random_state + 1``). Sliders: ``degree`` from 0 to ``max_degree``, ``n_train`` from 10
     to ``max_train`` in steps of 10. Every fit is a real least-squares fit, computed when a
-    slider moves (the 16 fits of one training size take about a millisecond and are kept).
+    slider moves (the 16 fits of one training size take a few milliseconds and are kept).
 
     Returns an ``ipywidgets.VBox`` with the CSS class ``course-widget``; its attributes
     ``degree_slider``, ``n_train_slider``, ``image``, ``readout``, ``figure`` and ``axes``
