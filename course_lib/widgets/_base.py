@@ -49,13 +49,22 @@ def as_range(value, default, name, func):
 
 def float_slider(value, bounds, description, *, steps=200, readout_format=".2f"):
     """A ``FloatSlider`` over ``bounds = (min, max)`` in ``steps`` equal steps, starting at
-    ``value`` (clipped into the range), updating continuously while it is dragged."""
+    ``value`` (clipped into the range), updating continuously while it is dragged.
+
+    The browser only shows values ``min + k * step``: a start value between two steps would be
+    snapped there on first display (the picture would then disagree with the code that built
+    it). So the grid is laid through ``value``: the range moves by less than half a step."""
     import ipywidgets as widgets
 
     low, high = bounds
-    return widgets.FloatSlider(value=min(max(float(value), low), high), min=low, max=high,
-                               step=(high - low) / steps, description=description,
-                               continuous_update=True, readout_format=readout_format,
+    value = min(max(float(value), low), high)
+    step = (high - low) / steps
+    below = (value - low) / step
+    if abs(below - round(below)) > 1e-9:  # not already on the grid
+        low = value - round(below) * step
+    return widgets.FloatSlider(value=value, min=low, max=low + steps * step, step=step,
+                               description=description, continuous_update=True,
+                               readout_format=readout_format,
                                style={"description_width": "initial"})
 
 

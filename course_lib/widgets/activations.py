@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import activations
 from .._validation import check_choice, check_int, check_real
-from ._base import as_range, build_explorer, find_artist
+from ._base import as_range, build_explorer, find_artist, float_slider
 
 __all__ = ["ACTIVATIONS", "SATURATION_THRESHOLD", "activation_curve", "draw_activation",
            "activation_explorer"]
@@ -168,13 +168,6 @@ def activation_explorer(activation="sigmoid", *, w=1.0, b=0.0, w_range=(-5.0, 5.
     b_range = as_range(b_range, (-5.0, 5.0), "b_range", func)
     x_range = as_range(x_range, (-6.0, 6.0), "x_range", func)
 
-    def slider(value, bounds, description):
-        # 200 steps per slider feel continuous.
-        return widgets.FloatSlider(value=float(np.clip(value, *bounds)), min=bounds[0],
-                                   max=bounds[1], step=(bounds[1] - bounds[0]) / 200,
-                                   description=description, continuous_update=True,
-                                   readout_format=".2f",
-                                   style={"description_width": "initial"})
 
     def draw(fig, activation, w, b):
         if not fig.axes:
@@ -188,8 +181,8 @@ def activation_explorer(activation="sigmoid", *, w=1.0, b=0.0, w_range=(-5.0, 5.
     controls = {
         "activation": widgets.Dropdown(options=list(ACTIVATIONS), value=activation,
                                        description="activation"),
-        "w": slider(w, w_range, "w (weight)"),
-        "b": slider(b, b_range, "b (bias)"),
+        "w": float_slider(w, w_range, "w (weight)"),
+        "b": float_slider(b, b_range, "b (bias)"),
     }
     box = build_explorer(controls, draw, figsize=figsize, controls_per_row=3)
     box.activation_dropdown = controls["activation"]

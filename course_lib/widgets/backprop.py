@@ -27,7 +27,7 @@ import numpy as np
 
 from .._validation import as_array, check_int
 from ..activations import sigmoid, sigmoid_derivative
-from ._base import build_explorer, find_artist
+from ._base import build_explorer, find_artist, float_slider
 
 __all__ = ["WORKED_EXAMPLE", "network_gradients", "backprop_steps", "draw_backprop",
            "backprop_explorer"]
@@ -352,9 +352,7 @@ def backprop_explorer(x=None, y=None, kernels=None, biases=None, *, step=0, figs
     controls = {"step": widgets.IntSlider(value=step, min=0, max=n_steps - 1, step=1,
                                           description="step", continuous_update=True)}
     for i, value in enumerate(x):
-        controls[f"x{i}"] = widgets.FloatSlider(
-            value=float(np.clip(value, -2.0, 2.0)), min=-2.0, max=2.0, step=0.05,
-            description=f"input x{_sub(i)}", continuous_update=True, readout_format=".2f")
+        controls[f"x{i}"] = float_slider(value, (-2.0, 2.0), f"input x{_sub(i)}", steps=80)
 
     def draw(fig, **values):
         xs = [values[f"x{i}"] for i in range(x.size)]

@@ -170,6 +170,22 @@ def draw_descent(fig, learning_rate, n_steps, optimizer="SGD"):
     return float(loss[-1]), bool(diverged)
 
 
+def _log_slider(value, exponents, description, *, steps=150, style=None):
+    """A ``FloatLogSlider`` (base 10) over ``10**exponents[0] .. 10**exponents[1]`` whose grid of
+    exponents passes through ``log10(value)``, so the browser does not snap the start value."""
+    import ipywidgets as widgets
+
+    low, high = exponents
+    value = float(np.clip(value, 10.0 ** low, 10.0 ** high))
+    exponent = float(np.log10(value))
+    step = (high - low) / steps
+    low = exponent - round((exponent - low) / step) * step
+    return widgets.FloatLogSlider(value=value, base=10, min=low,
+                                  max=low + steps * step, step=step, description=description,
+                                  readout_format=".3g", continuous_update=True,
+                                  style=style or {})
+
+
 def learning_rate_explorer(learning_rate=0.05, n_steps=20, optimizer="SGD", *,
                            figsize=(8.4, 3.5)):
     """Gradient descent on the bowl: sliders for the learning rate and the number of steps.
@@ -191,10 +207,7 @@ def learning_rate_explorer(learning_rate=0.05, n_steps=20, optimizer="SGD", *,
     optimizer = check_choice(optimizer, "optimizer", func, tuple(OPTIMIZERS))
     style = {"description_width": "initial"}
     controls = {
-        "learning_rate": widgets.FloatLogSlider(
-            value=float(np.clip(learning_rate, 1e-3, 1.0)), base=10, min=-3, max=0,
-            step=0.02, description="learning rate", readout_format=".3g",
-            continuous_update=True, style=style),
+        "learning_rate": _log_slider(learning_rate, (-3, 0), "learning rate", style=style),
         "n_steps": widgets.IntSlider(value=n_steps, min=0, max=100, description="steps",
                                      continuous_update=True, style=style),
         "optimizer": widgets.Dropdown(options=list(OPTIMIZERS), value=optimizer,

@@ -110,7 +110,11 @@ def test_moving_a_slider_redraws_the_picture_and_the_numbers():
 
 def test_explorer_respects_given_ranges_and_start_values():
     box = line_fit_explorer(X, Y, w=1.0, b=-2.0, w_range=(-3, 3), b_range=(-5, 5))
-    assert (box.w_slider.min, box.w_slider.max) == (-3, 3)
+    # the grid is laid through the start value: the range moves by less than half a step
+    step = box.w_slider.step
+    assert step == pytest.approx(6 / 200)
+    assert abs(box.w_slider.min - -3) <= step / 2 and abs(box.w_slider.max - 3) <= step / 2
+    assert (box.b_slider.min, box.b_slider.max) == (-5, 5)  # -2.0 is on the grid already
     assert (box.w_slider.value, box.b_slider.value) == (1.0, -2.0)
     assert title_numbers(box.ax)["w"] == 1.0
 
