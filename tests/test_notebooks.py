@@ -102,3 +102,23 @@ def test_notebooks_has_no_chapter_without_a_solution():
     folders = {p.name for p in released.iterdir() if p.is_dir() and not p.name.startswith(".")
                } if released.is_dir() else set()
     assert folders <= set(_chapters()), f"not generated from solutions/: {folders - set(_chapters())}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_student_code_cell_is_valid_python(chapter):
+    """A student must be able to run any cell of their copy: no answer stub inside a literal."""
+    import ast
+    import re
+
+    nb = nbformat.read(COURSE / "notebooks" / chapter / f"{chapter}.ipynb", as_version=4)
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        # IPython magics and shell escapes are not Python; everything else must parse
+        source = "\n".join(line for line in cell.source.splitlines()
+                           if not re.match(r"\s*[%!]", line))
+        try:
+            ast.parse(source)
+        except SyntaxError as error:
+            pytest.fail(f"notebooks/{chapter}: code cell {index} is not valid Python "
+                        f"({error.msg}, line {error.lineno}):\n{cell.source}")
