@@ -123,7 +123,7 @@ def model_size_curves(x_train, y_train, x_val, y_val, max_degree=15):
 
 
 def draw_model_size(axes, degree, x_train, y_train, x_val, y_val, *, max_degree=15,
-                    noise=None, curves=None):
+                    noise=None, curves=None, titles=True):
     """Draw the fit of ``degree`` (left) and the error of every degree (right).
 
     ``axes``: a pair of matplotlib Axes. ``x_train, y_train`` are the training points,
@@ -131,6 +131,8 @@ def draw_model_size(axes, degree, x_train, y_train, x_val, y_val, *, max_degree=
     given, is the noise standard deviation: ``noise**2`` is drawn as the lowest mean squared
     error any model can expect on new data. ``curves`` is :func:`model_size_curves`' result
     for these data, if already computed (the explorer caches it per training size).
+    ``titles=False`` leaves out the two panel titles (the degree, the training size and both
+    errors), which the explorer shows in its read-out line instead.
 
     Called again on the same axes it updates the existing artists. Returns a dict with
     ``'degree'``, ``'n_params'`` (``degree + 1``), ``'train_mse'`` and ``'val_mse'`` of the
@@ -199,10 +201,11 @@ def draw_model_size(axes, degree, x_train, y_train, x_val, y_val, *, max_degree=
 
     train_mse = float(curves["train_mse"][degree])
     val_mse = float(curves["val_mse"][degree])
-    ax_fit.set_title(f"degree {degree} ({degree + 1} parameters), {x_train.size} training "
-                     f"points", fontsize="medium")
-    ax_err.set_title(f"training MSE {train_mse:.3f}, validation MSE {val_mse:.3f}",
-                     fontsize="medium")
+    if titles:  # the explorer says the same in its read-out line, which is cheaper to redraw
+        ax_fit.set_title(f"degree {degree} ({degree + 1} parameters), {x_train.size} "
+                         f"training points", fontsize="medium")
+        ax_err.set_title(f"training MSE {train_mse:.3f}, validation MSE {val_mse:.3f}",
+                         fontsize="medium")
     return {"degree": degree, "n_params": degree + 1, "train_mse": train_mse,
             "val_mse": val_mse, "best_degree": int(np.argmin(curves["val_mse"]))}
 
@@ -251,7 +254,8 @@ def model_size_explorer(degree=3, n_train=20, *, max_degree=15, max_train=200, n
             fig.add_subplot(1, 2, 1)
             fig.add_subplot(1, 2, 2)
         info = draw_model_size(fig.axes[:2], degree, x_pool[:n], y_pool[:n], x_val, y_val,
-                               max_degree=max_degree, noise=noise, curves=cache[n])
+                               max_degree=max_degree, noise=noise, curves=cache[n],
+                               titles=False)
         gap = info["val_mse"] - info["train_mse"]
         return (f"<span style='color:#1f77b4'>training</span> / "
                 f"<span style='color:#ff7f0e'>validation</span>: "
