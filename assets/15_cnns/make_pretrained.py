@@ -22,7 +22,8 @@ HERE = Path(__file__).resolve().parent
 N_POOL = 1200  # the chapter's training pool: idx[:1200] of the seeded permutation
 
 
-def main():
+def main(out=HERE / "digits04_cnn.npz"):
+    """Train on the digits 0-4 of the training pool and write the weights to ``out``."""
     x, y = load_digits_images()
     pool = np.random.default_rng(0).permutation(len(x))[:N_POOL]
     keep = pool[y[pool] < 5]
@@ -31,9 +32,9 @@ def main():
     model.compile(optimizer=Adam(learning_rate=0.01), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     history = model.fit(x[keep], y[keep], batch_size=32, epochs=10, verbose=0)
-    save_weights_npz(model, HERE / "digits04_cnn.npz")
+    save_weights_npz(model, out)
     print(f"trained on {len(keep)} images of the digits 0-4, final training accuracy "
-          f"{history.history['accuracy'][-1]:.3f}; wrote {HERE / 'digits04_cnn.npz'}")
+          f"{history.history['accuracy'][-1]:.3f}; wrote {out}")
 
 
 if __name__ == "__main__":
