@@ -160,8 +160,10 @@ def draw_kmeans_step(axes, X, trace, step, *, best_inertia=None):
         ax_pts.set_ylabel("feature 2")
         # Few ticks: laying out tick labels is most of the cost of a redraw.
         from matplotlib.ticker import MaxNLocator
-        for axis in (ax_pts.xaxis, ax_pts.yaxis, ax_in.yaxis):
-            axis.set_major_locator(MaxNLocator(4))
+        # The coordinates themselves say little here: no ticks on the scatter.
+        ax_pts.set_xticks([])
+        ax_pts.set_yticks([])
+        ax_in.yaxis.set_major_locator(MaxNLocator(3))
         ax_in.xaxis.set_major_locator(MaxNLocator(5, integer=True))
         ax_in.plot([], [], color="tab:blue", marker="o", markersize=3, gid=_GID_INERTIA)
         ax_in.plot([], [], color="tab:red", marker="o", markersize=8, linestyle="none",

@@ -119,8 +119,10 @@ def draw_pca(axes, fit, x_component, y_component, feature_names, *, classes=None
         ax_var.set_xlabel("component")
         ax_var.set_ylabel("share of variance (line: cumulative)")
         # Few ticks: laying out tick labels is most of the cost of a redraw.
-        for axis in (ax_bi.xaxis, ax_bi.yaxis, ax_var.yaxis):
-            axis.set_major_locator(MaxNLocator(3))
+        # The scores' values say little: no ticks on the biplot, few on the bars.
+        ax_bi.set_xticks([])
+        ax_bi.set_yticks([])
+        ax_var.yaxis.set_major_locator(MaxNLocator(3))
         ax_var.xaxis.set_major_locator(MaxNLocator(min(n_comp, 7), integer=True))
     else:
         dots.set_offsets(xy)
@@ -151,7 +153,7 @@ def draw_pca(axes, fit, x_component, y_component, feature_names, *, classes=None
 
 
 def pca_explorer(X, feature_names=None, *, classes=None, standardized=False, x_component=1,
-                 y_component=2, figsize=(7.4, 3.3)):
+                 y_component=2, figsize=(7.6, 3.4)):
     """Explore the principal components of ``X`` (n_samples, n_features).
 
     Two sliders choose which components go on the biplot's axes (counted from 1), a checkbox
@@ -205,7 +207,7 @@ def pca_explorer(X, feature_names=None, *, classes=None, standardized=False, x_c
         "standardized": widgets.Checkbox(value=bool(standardized),
                                          description="standardise first"),
     }
-    box = build_explorer(controls, draw, figsize=figsize, controls_per_row=3)
+    box = build_explorer(controls, draw, figsize=figsize, dpi=72, controls_per_row=3)
     box.x_slider, box.y_slider = controls["x_component"], controls["y_component"]
     box.standardize_checkbox = controls["standardized"]
     box.fits = fits
