@@ -110,6 +110,12 @@ def _training_curves():
     return curves.widget
 
 
+def _model_size():
+    from course_lib.widgets.regularization import model_size_explorer
+
+    return model_size_explorer(degree=3, n_train=20)
+
+
 EXPLORERS = {
     "01 line_fit_explorer": _line_fit,
     "02 tensor_slice_explorer": _tensor_slice,
@@ -120,6 +126,7 @@ EXPLORERS = {
     "06 minibatch_fit_explorer": _minibatch_fit,
     "07 backprop_explorer": _backprop,
     "08 TrainingCurves (epoch)": _training_curves,
+    "10 model_size_explorer": _model_size,
 }
 
 
