@@ -92,7 +92,7 @@ def test_explorer_slider_starts_on_a_step_and_redraws():
     slider.value = 20.0
     assert bytes(box.image.value) != first_png
     assert f"{(own + 20 * prior) / 21:,.0f}" in box.readout.value
-    assert "m = 20" in box.axes[0].get_title()
+    assert "m = <b>20</b>" in box.readout.value
     assert "course-widget" in box._dom_classes
 
 
