@@ -116,6 +116,12 @@ def _model_size():
     return model_size_explorer(degree=3, n_train=20)
 
 
+def _fold_picture():
+    from course_lib.widgets.validation import fold_explorer
+
+    return fold_explorer("K-fold", n_samples=10, n_splits=3)
+
+
 EXPLORERS = {
     "01 line_fit_explorer": _line_fit,
     "02 tensor_slice_explorer": _tensor_slice,
@@ -127,6 +133,7 @@ EXPLORERS = {
     "07 backprop_explorer": _backprop,
     "08 TrainingCurves (epoch)": _training_curves,
     "10 model_size_explorer": _model_size,
+    "11 fold_explorer": _fold_picture,
 }
 
 
