@@ -122,6 +122,25 @@ def _fold_picture():
     return fold_explorer("K-fold", n_samples=10, n_splits=3)
 
 
+def _kmeans_stepper():
+    from course_lib.widgets.kmeans import kmeans_stepper
+
+    rng = np.random.default_rng(13)
+    centres = np.array([[0, 0], [4, 0.5], [8, 0], [1.5, 4], [6, 4.5], [3.5, 8]])
+    X = np.concatenate([c + rng.normal(0, 0.7, (50, 2)) for c in centres])
+    return kmeans_stepper(X, 6, init="random", seed=0)
+
+
+def _pca_explorer():
+    from course_lib.datasets import load_wine
+    from course_lib.widgets.pca import pca_explorer
+
+    X_wine, y_wine = load_wine()
+    columns = ["alcohol", "malic_acid", "magnesium", "flavanoids", "color_intensity",
+               "proline"]
+    return pca_explorer(X_wine[columns], classes=y_wine.to_numpy())
+
+
 EXPLORERS = {
     "01 line_fit_explorer": _line_fit,
     "02 tensor_slice_explorer": _tensor_slice,
@@ -134,6 +153,8 @@ EXPLORERS = {
     "08 TrainingCurves (epoch)": _training_curves,
     "10 model_size_explorer": _model_size,
     "11 fold_explorer": _fold_picture,
+    "13 kmeans_stepper": _kmeans_stepper,
+    "13 pca_explorer": _pca_explorer,
 }
 
 
