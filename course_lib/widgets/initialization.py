@@ -210,8 +210,8 @@ def draw_initialization(axes, init, activation, depth, *, width=100, n_samples=2
         ridges = PolyCollection([], facecolors="tab:blue", edgecolors="navy", alpha=0.45,
                                 linewidths=0.6, gid=_GID_RIDGES)
         ax_h.add_collection(ridges, autolim=False)
-        ax_h.set_xlabel("activation value")
-        ax_h.set_ylabel("layer (histogram of its activations)")
+        ax_h.set_xlabel("activation value (one histogram per layer)")
+        ax_h.set_ylabel("layer")
         # Few ticks and no titles: laying out text is most of a redraw's cost.
         ax_h.yaxis.set_major_locator(MaxNLocator(5, integer=True))
         ax_h.xaxis.set_major_locator(MaxNLocator(5))
@@ -226,8 +226,8 @@ def draw_initialization(axes, init, activation, depth, *, width=100, n_samples=2
         ax_s.yaxis.set_minor_locator(NullLocator())
         ax_s.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}".replace("e+0", "e").replace("e-0", "e-").replace("e+", "e")))
         ax_s.set_xlabel("layer")
-        ax_s.set_ylabel("standard deviation")
-        ax_s.legend(loc="best", fontsize="small")
+        # The label names the two lines: a legend box would cost more to draw than the rest.
+        ax_s.set_ylabel("std: blue activations, orange gradients")
         ax_s.xaxis.set_major_locator(MaxNLocator(5, integer=True))
     else:
         act_line = find_artist(ax_s, _GID_ACT)
