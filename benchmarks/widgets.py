@@ -141,6 +141,22 @@ def _pca_explorer():
     return pca_explorer(X_wine[columns], classes=y_wine.to_numpy())
 
 
+def _convolution():
+    from course_lib.widgets.convolution import convolution_explorer
+
+    return convolution_explorer(kernel="vertical edges (Sobel x) 3x3", stride=1,
+                                padding="valid", row=10, col=10)
+
+
+def _feature_maps():
+    from course_lib.datasets import load_digits_images
+    from course_lib.pretrained import load_pretrained_digits04
+    from course_lib.widgets.cnn import feature_map_explorer
+
+    x, y = load_digits_images()
+    return feature_map_explorer(load_pretrained_digits04(), x[:60], y[:60])
+
+
 EXPLORERS = {
     "01 line_fit_explorer": _line_fit,
     "02 tensor_slice_explorer": _tensor_slice,
@@ -155,6 +171,8 @@ EXPLORERS = {
     "11 fold_explorer": _fold_picture,
     "13 kmeans_stepper": _kmeans_stepper,
     "13 pca_explorer": _pca_explorer,
+    "14 convolution_explorer": _convolution,
+    "15 feature_map_explorer": _feature_maps,
 }
 
 

@@ -19,6 +19,8 @@ same fitted attributes (``cluster_centers_``, ``labels_``, ``inertia_``, ``n_ite
 from __future__ import annotations
 
 
+import warnings
+
 import numpy as np
 
 from ._validation import (as_array, as_data_matrix, as_rng, check_choice, check_int,
@@ -31,6 +33,11 @@ __all__ = [
     "kmeans_inertia",
     "kmeans_plusplus",
 ]
+
+
+class ConvergenceWarning(UserWarning):
+    """K-means ended in fewer distinct clusters than asked for (scikit-learn's warning too)."""
+
 
 
 # ----------------------------------------------------------------------------------------------
@@ -414,6 +421,13 @@ class KMeans:
             if best is None or run[2] < best[2]:
                 best = run
         centers, labels, inertia, n_iter = best
+        distinct = len(np.unique(labels))
+        if distinct < n_clusters:
+            # as scikit-learn does: usually duplicate points, fewer distinct rows than clusters
+            warnings.warn(f"KMeans.fit: found only {distinct} distinct clusters, fewer than "
+                          f"n_clusters={n_clusters}; does X have duplicate rows? The empty "
+                          f"clusters' centres coincide with others", ConvergenceWarning,
+                          stacklevel=2)
         self.cluster_centers_ = (centers + offset).astype(X.dtype, copy=False)
         self.labels_ = labels
         self.inertia_ = inertia

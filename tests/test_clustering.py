@@ -338,14 +338,39 @@ def test_errors_step_functions():
 @settings(max_examples=40, deadline=None)
 @given(data=st.data())
 def test_fit_on_arbitrary_small_data_is_consistent(data):
-    # Duplicates and constant columns included: no warnings (they are errors in this suite),
-    # labels that match the centres, and the reported inertia is their inertia.
+    # Duplicates and constant columns included: no numeric warnings (errors in this suite),
+    # labels that match the centres, and the reported inertia is their inertia. Fewer distinct
+    # rows than clusters is warned about (tested on its own above).
+    import warnings
+
+    from course_lib.clustering import ConvergenceWarning
+
     n = data.draw(st.integers(1, 15))
     X = data.draw(hnp.arrays(np.float64, (n, 2), elements=st.sampled_from([-1.0, 0.0, 2.5])))
     k = data.draw(st.integers(1, n))
-    km = KMeans(k, n_init=2, random_state=0).fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        km = KMeans(k, n_init=2, random_state=0).fit(X)
     assert km.cluster_centers_.shape == (k, 2)
     assert km.inertia_ == pytest.approx(
         loop_inertia(X, km.cluster_centers_, km.labels_), abs=1e-9)
     d2 = cdist(X, km.cluster_centers_, "sqeuclidean")
     assert np.allclose(d2[np.arange(n), km.labels_], d2.min(axis=1), atol=1e-9)
+
+
+def test_fewer_distinct_clusters_than_asked_are_warned_about_as_scikit_learn_does():
+    import warnings
+
+    from sklearn.cluster import KMeans as SkKMeans
+    from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
+
+    from course_lib.clustering import ConvergenceWarning
+
+    X = np.array([[0.0, 0.0]] * 6 + [[5.0, 5.0]] * 6)  # two distinct rows, three clusters
+    with pytest.warns(SkConvergenceWarning, match="distinct clusters"):  # the reference
+        SkKMeans(n_clusters=3, n_init=1, random_state=0).fit(X)
+    with pytest.warns(ConvergenceWarning, match=r"only 2 distinct clusters.*n_clusters=3"):
+        KMeans(n_clusters=3, n_init=1, random_state=0).fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        KMeans(n_clusters=2, n_init=1, random_state=0).fit(X)  # as many as there are: silent
