@@ -20,6 +20,18 @@ module                    chapter    explorer
 ``gradient_descent``      06         learning rate on a loss surface; a line fitted batch by batch
 ``backprop``              07         one forward and backward pass, step by step, every number shown
 ``training``              08         live training curves while ``fit`` runs
+``regularization``        10         polynomial degree and training-set size: a live least-squares
+                                     fit, training against validation error per model size
+``validation``            11         the fold picture: which rows train and which validate under
+                                     K-fold, shuffled, iterated and time-ordered splits
+``kmeans``                13         step through K-means (assign, update, falling inertia); seeds,
+                                     k-means++ against random
+``pca``                   13         PCA biplot with loadings arrows and explained variance, raw or
+                                     standardised
+``convolution``           14         slide a kernel over the sample photo: window, products and
+                                     output pixel, with stride and TensorFlow padding
+``cnn``                   15         a trained CNN's first layer: pick an image and a filter, see the
+                                     filter, its feature map and the pooled map
 ========================  =========  ===================================================
 
 Chapters import from the module: ``from course_lib.widgets.line_fit import line_fit_explorer``
