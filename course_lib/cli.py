@@ -7,7 +7,7 @@
     course autograde 01_what_is_ml subs/     grade a folder (or .zip) of <student_id>.ipynb
     course feedback 01_what_is_ml       feedback/<student>/01_what_is_ml/01_what_is_ml.html
     course export grades.csv            the grade sheet (one row per student and chapter)
-    course report 01_what_is_ml         share of students passing each exercise, hardest first
+    course report 01_what_is_ml         per exercise: share passing, scores, named mistakes
     course lab                          JupyterLab on notebooks/, without the instructor tools
     course lab --instructor             JupyterLab on solutions/, with nbgrader's tools
 
@@ -72,8 +72,14 @@ def cmd_export(args) -> int:
 
 
 def cmd_report(args) -> int:
-    rates = course.pass_rates(_root(args), args.chapter)
-    sys.stdout.write(course.format_pass_rates(args.chapter, rates))
+    from .grading import report
+
+    reports = report.chapter_report(_root(args), args.chapter)
+    sys.stdout.write(report.format_report(args.chapter, reports))
+    if args.html:
+        path = Path(args.html)
+        path.write_text(report.report_html(args.chapter, reports), encoding="utf-8")
+        _say(f"\nwrote {path}")
     return 0
 
 
@@ -136,10 +142,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chapter", action="append", help="only this chapter (repeatable)")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("report", help="share of students passing each exercise of a chapter",
-                       description="For each exercise, how many autograded students got full "
-                                   "marks, hardest first.")
+    p = sub.add_parser("report", help="what the class got wrong in a chapter, per exercise",
+                       description="For each exercise, hardest first: how many autograded "
+                                   "students got full marks, the score distribution, and the "
+                                   "named mistakes (the message of each student's first "
+                                   "failed check, read from the autograded notebooks) with "
+                                   "how many students made each.")
     p.add_argument("chapter")
+    p.add_argument("--html", metavar="FILE",
+                   help="also write a self-contained HTML page with plots")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("lab", help="start JupyterLab on the course",
