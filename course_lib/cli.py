@@ -7,6 +7,7 @@
     course autograde 01_what_is_ml subs/     grade a folder (or .zip) of <student_id>.ipynb
     course feedback 01_what_is_ml       feedback/<student>/01_what_is_ml/01_what_is_ml.html
     course export grades.csv            the grade sheet (one row per student and chapter)
+    course export --format canvas g.csv the same for Canvas' (or --format moodle: Moodle's) import
     course report 01_what_is_ml         per exercise: share passing, scores, named mistakes
     course lab                          JupyterLab on notebooks/, without the instructor tools
     course lab --instructor             JupyterLab on solutions/, with nbgrader's tools
@@ -66,7 +67,7 @@ def cmd_feedback(args) -> int:
 
 
 def cmd_export(args) -> int:
-    path = course.export_grades(_root(args), args.to, args.chapter or None)
+    path = course.export_grades(_root(args), args.to, args.chapter or None, format=args.format)
     _say(f"wrote {path}")
     return 0
 
@@ -136,9 +137,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--student", action="append", help="only this student (repeatable)")
     p.set_defaults(func=cmd_feedback)
 
-    p = sub.add_parser("export", help="export grades to CSV",
-                       description="Write the grade sheet with nbgrader's CSV exporter.")
+    p = sub.add_parser("export", help="export grades to CSV (plain, Canvas or Moodle)",
+                       description="Write the grade sheet: nbgrader's CSV exporter by default, "
+                                   "or the CSV layout that Canvas' or Moodle's gradebook "
+                                   "imports (one row per student, one column per chapter, "
+                                   "the chapter's points as maximum).")
     p.add_argument("to", nargs="?", default="grades.csv", help="CSV file (default grades.csv)")
+    p.add_argument("--format", choices=("csv", "canvas", "moodle"), default="csv",
+                   help="csv: nbgrader's plain sheet (default); canvas: Canvas Gradebook "
+                        "import; moodle: Moodle grade import")
     p.add_argument("--chapter", action="append", help="only this chapter (repeatable)")
     p.set_defaults(func=cmd_export)
 

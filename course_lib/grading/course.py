@@ -355,15 +355,31 @@ def sum_scores(scores: list[ExerciseScore]) -> tuple[float, float]:
     return (sum(s.score for s in scores), sum(s.max_score for s in scores))
 
 
-def export_grades(root: str | Path, to: str | Path, only: Iterable[str] | None = None) -> Path:
-    """Write the grade sheet with nbgrader's ``CsvExportPlugin`` (one row per student and
-    chapter: raw score, max score, late penalty, final score)."""
+def export_grades(root: str | Path, to: str | Path, only: Iterable[str] | None = None,
+                  format: str = "csv") -> Path:
+    """Write the grade sheet.
+
+    ``format="csv"`` (the default): nbgrader's ``CsvExportPlugin``, one row per student and
+    chapter (raw score, max score, late penalty, final score). ``"canvas"`` or ``"moodle"``: the
+    CSV layout that system's gradebook imports, one row per student and one column per chapter
+    (see :mod:`course_lib.grading.lms`).
+    """
     from nbgrader.api import Gradebook
     from nbgrader.plugins import CsvExportPlugin
 
+    from . import lms
+
+    if format not in lms.FORMATS:
+        raise CourseError(f"unknown export format {format!r}: use one of "
+                          f"{', '.join(lms.FORMATS)}")
     root = Path(root).resolve()
     to = Path(to).resolve()
     to.parent.mkdir(parents=True, exist_ok=True)
+    if format != "csv":
+        try:
+            return lms.export(api(root).coursedir.db_url, to, format, only)
+        except ValueError as error:
+            raise CourseError(str(error)) from None
     plugin = CsvExportPlugin(to=str(to), assignment=list(only or []))
     grader = api(root)
     with Gradebook(grader.coursedir.db_url, grader.coursedir.course_id) as gb:
