@@ -157,6 +157,16 @@ def _feature_maps():
     return feature_map_explorer(load_pretrained_digits04(), x[:60], y[:60])
 
 
+def _smoothing():
+    from course_lib.datasets import make_car_prices
+    from course_lib.model_selection import train_test_split
+    from course_lib.widgets.preprocessing import smoothing_explorer
+
+    cars_train, _ = train_test_split(make_car_prices(300, random_state=0), test_size=0.25,
+                                     random_state=0)
+    return smoothing_explorer(cars_train["make"], cars_train["price"], m=5.0)
+
+
 EXPLORERS = {
     "01 line_fit_explorer": _line_fit,
     "02 tensor_slice_explorer": _tensor_slice,
@@ -169,6 +179,7 @@ EXPLORERS = {
     "08 TrainingCurves (epoch)": _training_curves,
     "10 model_size_explorer": _model_size,
     "11 fold_explorer": _fold_picture,
+    "12 smoothing_explorer": _smoothing,
     "13 kmeans_stepper": _kmeans_stepper,
     "13 pca_explorer": _pca_explorer,
     "14 convolution_explorer": _convolution,

@@ -24,6 +24,8 @@ module                    chapter    explorer
                                      fit, training against validation error per model size
 ``validation``            11         the fold picture: which rows train and which validate under
                                      K-fold, shuffled, iterated and time-ordered splits
+``preprocessing``         12         move the smoothing weight m: each category's target encoding and
+                                     its weight n_c / (n_c + m) against its count
 ``kmeans``                13         step through K-means (assign, update, falling inertia); seeds,
                                      k-means++ against random
 ``pca``                   13         PCA biplot with loadings arrows and explained variance, raw or
