@@ -9,6 +9,7 @@
     course export grades.csv            the grade sheet (one row per student and chapter)
     course export --format canvas g.csv the same for Canvas' (or --format moodle: Moodle's) import
     course report 01_what_is_ml         per exercise: share passing, scores, named mistakes
+    course similarity 01_what_is_ml     pairs of submissions with suspiciously alike answers
     course lab                          JupyterLab on notebooks/, without the instructor tools
     course lab --instructor             JupyterLab on solutions/, with nbgrader's tools
 
@@ -81,6 +82,23 @@ def cmd_report(args) -> int:
         path = Path(args.html)
         path.write_text(report.report_html(args.chapter, reports), encoding="utf-8")
         _say(f"\nwrote {path}")
+    return 0
+
+
+def cmd_similarity(args) -> int:
+    from .grading import similarity
+
+    starter, solution, students = similarity.load_answers(_root(args), args.chapter)
+    try:
+        pairs = similarity.compare(starter, solution, students, threshold=args.threshold)
+    except ValueError as error:
+        raise course.CourseError(str(error)) from None
+    sys.stdout.write(similarity.format_pairs(args.chapter, pairs, args.threshold))
+    if args.html:
+        path = Path(args.html)
+        path.write_text(similarity.pairs_html(args.chapter, pairs, students, args.threshold),
+                        encoding="utf-8")
+        _say(f"wrote {path}")
     return 0
 
 
@@ -159,6 +177,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", metavar="FILE",
                    help="also write a self-contained HTML page with plots")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("similarity", help="pairs of submissions with suspiciously alike "
+                                          "answer cells",
+                       description="Compare the answer cells of every pair of submitted "
+                                   "notebooks after normalising names, comments, whitespace "
+                                   "and literal values, ignoring the starter code, the "
+                                   "solution and code half the class shares; list the pairs "
+                                   "whose score (0 to 1) reaches the threshold.")
+    p.add_argument("chapter")
+    p.add_argument("--threshold", type=float, default=0.75,
+                   help="flag pairs scoring at least this (default 0.75)")
+    p.add_argument("--html", metavar="FILE",
+                   help="also write the flagged pairs' cells side by side to an HTML page")
+    p.set_defaults(func=cmd_similarity)
 
     p = sub.add_parser("lab", help="start JupyterLab on the course",
                        description="Start JupyterLab on notebooks/ with nbgrader's instructor "
