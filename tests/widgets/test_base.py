@@ -60,3 +60,47 @@ def test_float_slider_clips_the_start_and_divides_the_range():
     s = float_slider(5.0, (-1.0, 1.0), "w", steps=4)
     assert (s.min, s.max, s.value, s.step, s.description) == (-1.0, 1.0, 1.0, 0.5, "w")
     assert s.continuous_update
+
+
+def _pixels(png):
+    import io
+
+    import numpy as np
+    from PIL import Image
+    return np.asarray(Image.open(io.BytesIO(bytes(png))).convert("RGB"))
+
+
+def test_a_move_redraws_only_the_live_artists_and_the_picture_is_the_full_one():
+    """Blitting: the background (axes, ticks, labels) is drawn once; a move that changes only
+    live artists pastes it back and draws them, and the picture is the one a full redraw
+    gives. A change to anything else redraws the background."""
+    import numpy as np
+
+    from course_lib.widgets._base import mark_live, render_png, set_limits, titles_of
+
+    def draw(fig, a, ylim):
+        if not fig.axes:
+            ax = fig.add_subplot()
+            ax.plot([0, 1], [0, 0], gid="moving")
+            ax.set_xlabel("x")
+            # The frame lies over the line where it runs along y = 0: it is live too.
+            mark_live(find_artist(ax, "moving"), *ax.spines.values(), *titles_of(ax))
+        ax = fig.axes[0]
+        find_artist(ax, "moving").set_data([0, 1], [0, a])
+        ax.set_title(f"a = {a}")
+        set_limits(ax, ylim=(0, ylim))  # set_ylim of the same limits would redraw all
+
+    controls = {"a": widgets.IntSlider(value=1, min=0, max=5),
+                "ylim": widgets.IntSlider(value=5, min=5, max=9)}
+    box = build_explorer(controls, draw)
+    controls["a"].value = 2  # the layout is frozen after the first picture: one more full draw
+    full = box.blitter.full_draws
+    for a in (3, 4, 5):
+        controls["a"].value = a
+    assert box.blitter.full_draws == full  # three moves, no background redraw
+    assert np.array_equal(_pixels(box.image.value),
+                          _pixels(render_png(box.figure, dpi=box.figure.dpi)))
+    controls["ylim"].value = 9  # the axis changes: the background must follow
+    assert box.blitter.full_draws == full + 1
+    assert np.array_equal(_pixels(box.image.value),
+                          _pixels(render_png(box.figure, dpi=box.figure.dpi)))
