@@ -23,6 +23,8 @@ uses it for the fused softmax + cross-entropy gradient ``(p - y) / N``.
 """
 from __future__ import annotations
 
+import difflib
+import numbers
 import re
 
 import numpy as np
@@ -34,7 +36,7 @@ from ._validation import _describe, as_pair, check_choice, check_in_range, check
 from .utils import _float_dtype, _rng_for, floatx, get_rng
 
 __all__ = ["Layer", "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "Flatten",
-           "Dropout", "BatchNormalization", "Activation"]
+           "Dropout", "BatchNormalization", "Activation", "LeakyReLU", "InputLayer", "Input"]
 
 
 def _snake_case(name: str) -> str:
@@ -51,6 +53,29 @@ def _check_shape_arg(shape, name, func):
         raise TypeError(f"{func}: argument '{name}' must be a tuple of sizes without the batch "
                         f"axis, such as (8,) or (28, 28, 1), got {_describe(shape)}")
     return tuple(check_int(s, name, func, minimum=1) for s in shape)
+
+
+def _check_initializer(value, name, func):
+    """An initializer argument (a name such as 'he_normal', or a function), checked at once.
+
+    Keras also rejects an unknown name when the layer is constructed ("Could not interpret
+    initializer identifier"); this message lists the names that would work instead.
+    """
+    try:
+        _initializers.get(value)
+    except TypeError:
+        raise TypeError(f"{func}: argument '{name}' must be an initializer name such as "
+                        f"'glorot_uniform' or a function f(shape, random_state, dtype), got "
+                        f"{_describe(value)}") from None
+    except ValueError:
+        known = list(_initializers._REGISTRY)
+        close = ([k for k in known if k.startswith(value.lower())]
+                 or difflib.get_close_matches(value, known, n=2))
+        hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
+        raise ValueError(f"{func}: argument '{name}' must be one of "
+                         f"{', '.join(map(repr, known))} or a function, got {value!r}"
+                         f"{hint}") from None
+    return value
 
 
 class Layer:
@@ -160,6 +185,10 @@ class Layer:
 
     def __call__(self, x, training=False):
         """Forward pass on a batch; builds the layer on first use (float type: ``floatx()``)."""
+        if isinstance(x, InputLayer):
+            raise TypeError(f"{self.name}: calling a layer on Input(...) is Keras' functional "
+                            f"API, which course_lib does not implement; put the Input first in "
+                            f"a Sequential instead: Sequential([Input(shape=...), ...])")
         x = np.asarray(x)
         if x.ndim < 1:
             raise ValueError(f"{self.name}: argument 'x' must be a batch with the samples along "
@@ -211,6 +240,10 @@ class Dense(_WithActivation):
     ``dz = dL/dz`` flattened to (M, units) and x to (M, d_in)::
 
         dkernel = x^T @ dz     dbias = sum of dz over the rows     dx = dz @ kernel^T
+
+    ``kernel_initializer`` / ``bias_initializer``: a name from ``course_lib.initializers`` or a
+    function; an unknown name fails here, at construction (as in Keras), listing the known
+    ones. Keras also takes initializer objects and config dicts; course_lib does not.
     """
 
     def __init__(self, units, activation=None, use_bias=True,
@@ -218,8 +251,9 @@ class Dense(_WithActivation):
         super().__init__(activation=activation, **kwargs)
         self.units = check_int(units, "units", "Dense", minimum=1)
         self.use_bias = use_bias
-        self.kernel_initializer = kernel_initializer
-        self.bias_initializer = bias_initializer
+        self.kernel_initializer = _check_initializer(kernel_initializer, "kernel_initializer",
+                                                     "Dense")
+        self.bias_initializer = _check_initializer(bias_initializer, "bias_initializer", "Dense")
 
     def compute_output_shape(self, input_shape):
         return (*input_shape[:-1], self.units)
@@ -252,6 +286,7 @@ class Conv2D(_WithActivation):
     x: (N, H, W, C_in) -> y: (N, H_out, W_out, filters); kernel: (kh, kw, C_in, filters),
     bias: (filters,). ``H_out = floor((H - kh) / s) + 1`` for 'valid', ``ceil(H / s)`` for
     'same' (TensorFlow's padding). Parameters: ``kh * kw * C_in * filters + filters``.
+    Initializers are checked at construction, as for ``Dense``.
     """
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", activation=None,
@@ -263,8 +298,10 @@ class Conv2D(_WithActivation):
         self.strides = as_pair(strides, "strides", "Conv2D")
         self.padding = check_choice(padding, "padding", "Conv2D", ("valid", "same"))
         self.use_bias = use_bias
-        self.kernel_initializer = kernel_initializer
-        self.bias_initializer = bias_initializer
+        self.kernel_initializer = _check_initializer(kernel_initializer, "kernel_initializer",
+                                                     "Conv2D")
+        self.bias_initializer = _check_initializer(bias_initializer, "bias_initializer",
+                                                   "Conv2D")
 
     def compute_output_shape(self, input_shape):
         if len(input_shape) != 3:
@@ -469,3 +506,112 @@ class Activation(_WithActivation):
 
     def backward(self, grad_out, pre_activation=False):
         return grad_out if pre_activation else self.activation_backward(grad_out)
+
+
+class LeakyReLU(Layer):
+    """Leaky ReLU as a layer: ``y = x`` where ``x > 0``, else ``negative_slope * x``. No weights.
+
+    ``negative_slope`` (default 0.3, as Keras) is Keras 3's name; Keras 2 called it ``alpha``,
+    and ``LeakyReLU(alpha=0.1)`` still works. Backward: ``dx = dy`` where ``x > 0``, else
+    ``negative_slope * dy`` (the slope at 0 is ``negative_slope``, as ``leaky_relu_derivative``).
+
+    Stricter than Keras: giving both ``negative_slope`` and ``alpha`` is a ``TypeError`` (Keras 3
+    silently lets ``alpha`` win, with a deprecation warning), and the slope must be a finite
+    number >= 0 (Keras 3 also rejects a negative slope; Keras 2 accepted any).
+    """
+
+    def __init__(self, negative_slope=None, *, alpha=None, **kwargs):
+        super().__init__(**kwargs)
+        if negative_slope is not None and alpha is not None:
+            raise TypeError(f"LeakyReLU: arguments 'negative_slope' and 'alpha' are the same "
+                            f"slope (Keras 3 and Keras 2 names); give one of them, got "
+                            f"negative_slope={negative_slope!r} and alpha={alpha!r}")
+        name, slope = "negative_slope", negative_slope
+        if slope is None:
+            name, slope = ("alpha", alpha) if alpha is not None else (name, 0.3)
+        if isinstance(slope, bool) or not isinstance(slope, numbers.Real):
+            raise TypeError(f"LeakyReLU: argument '{name}' must be a number >= 0 such as 0.3, "
+                            f"got {_describe(slope)}")
+        if not np.isfinite(slope) or slope < 0:
+            raise ValueError(f"LeakyReLU: argument '{name}' must be a finite number >= 0 (the "
+                             f"slope for x < 0), got {slope}")
+        self.negative_slope = float(slope)
+
+    @property
+    def alpha(self):
+        """Keras 2's name for ``negative_slope``."""
+        return self.negative_slope
+
+    def call(self, x, training=False):
+        self.x = x
+        return np.where(x > 0, x, x * x.dtype.type(self.negative_slope))
+
+    def backward(self, grad_out):
+        return np.where(self.x > 0, grad_out, grad_out * grad_out.dtype.type(self.negative_slope))
+
+
+class InputLayer(Layer):
+    """The input of a ``Sequential`` model, as Keras 3 writes it: ``Input(shape=(8, 8, 1))``.
+
+    ``Sequential([Input(shape=(8, 8, 1)), Flatten(), Dense(10)])`` builds the model exactly as
+    ``input_shape=(8, 8, 1)`` on its first layer would: the input is not a layer with weights,
+    it is not in ``model.layers`` and ``summary()`` does not list it (as Keras'
+    ``Sequential.layers`` and summary leave it out). ``shape`` leaves out the batch axis;
+    ``batch_shape=(None, 8, 8, 1)`` includes it; ``input_shape=`` (Keras 2's InputLayer
+    argument) is the same as ``shape``. ``batch_size`` is accepted and ignored; ``dtype``
+    sets the model's float type unless the model was given its own.
+
+    Stricter than Keras: every size must be a positive int (no ``None`` axes), and the Input
+    must come first in the model, once.
+    """
+
+    def __init__(self, shape=None, batch_size=None, dtype=None, batch_shape=None, name=None,
+                 input_shape=None, **kwargs):
+        func = type(self).__name__
+        given = [k for k, v in (("shape", shape), ("batch_shape", batch_shape),
+                                ("input_shape", input_shape)) if v is not None]
+        if len(given) > 1:
+            raise TypeError(f"{func}: give the input's shape once, with 'shape' (without the "
+                            f"batch axis), got {' and '.join(map(repr, given))}")
+        if not given:
+            raise TypeError(f"{func}: argument 'shape' is required: the shape of one sample, "
+                            f"without the batch axis, such as shape=(8,) or shape=(28, 28, 1)")
+        if batch_shape is not None:
+            if not isinstance(batch_shape, (tuple, list)) or len(batch_shape) < 2:
+                raise ValueError(f"{func}: argument 'batch_shape' must include the batch axis, "
+                                 f"such as (None, 8), got {batch_shape!r}")
+            shape = tuple(batch_shape[1:])
+        elif input_shape is not None:
+            shape = input_shape
+        shape = _check_shape_arg(shape, given[0], func)
+        if batch_size is not None:
+            batch_size = check_int(batch_size, "batch_size", func, minimum=1)
+        super().__init__(name=name, **kwargs)
+        self.shape = shape
+        self.batch_size = batch_size
+        self.dtype_arg = None if dtype is None else _float_dtype(dtype)
+        self.input_shape = self.output_shape = shape
+        self.built = True
+
+    @property
+    def batch_shape(self):
+        return (self.batch_size, *self.shape)
+
+    def __repr__(self):
+        return f"<InputLayer name={self.name!r}, shape={self.shape}>"
+
+    def call(self, x, training=False):
+        return x
+
+    def backward(self, grad_out):
+        return grad_out
+
+
+def Input(shape=None, batch_size=None, dtype=None, batch_shape=None, name=None, **kwargs):
+    """Keras' ``keras.Input(shape=...)``: the first element of a ``Sequential`` model.
+
+    Returns an ``InputLayer`` (Keras returns a symbolic tensor for its functional API, which
+    course_lib does not implement; in a Sequential model both mean the same).
+    """
+    return InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, batch_shape=batch_shape,
+                      name=name, **kwargs)

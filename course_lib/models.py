@@ -46,7 +46,7 @@ from . import metrics as _metrics
 from . import optimizers as _optimizers
 from ._validation import _describe, as_array, check_in_range, check_int
 from .callbacks import CallbackList, History, ProgbarLogger
-from .layers import Layer
+from .layers import InputLayer, Layer
 from .utils import _float_dtype, get_rng
 
 __all__ = ["Sequential"]
@@ -89,7 +89,11 @@ class Sequential:
 
     The first layer's ``input_shape`` (without the batch axis) builds the model at once, so
     ``summary()`` and ``count_params()`` work before any data is seen; otherwise the model is
-    built on the first batch it gets. ``dtype`` defaults to ``floatx()`` ('float32').
+    built on the first batch it gets. Keras 3's spelling, an ``Input(shape=...)`` as the first
+    element, does the same: ``Sequential([Input(shape=(8,)), Dense(16)])`` is
+    ``Sequential([Dense(16, input_shape=(8,))])``, with the same layers, names, weights and
+    summary (the Input is not one of ``model.layers``, as in Keras). ``dtype`` defaults to
+    ``floatx()`` ('float32').
     """
 
     def __init__(self, layers=None, name=None, dtype=None):
@@ -97,6 +101,7 @@ class Sequential:
         self._dtype_arg = dtype
         self.dtype = None
         self.layers = []
+        self._input_layer = None  # an Input(shape=...) given first, kept out of self.layers
         self.built = False
         self.input_shape = None  # with None for the batch axis, as Keras
         self.optimizer = None
@@ -116,10 +121,31 @@ class Sequential:
 
     # --- structure ---------------------------------------------------------------------
     def add(self, layer):
-        """Append a layer (and build it when the input shape is already known)."""
+        """Append a layer (and build it when the input shape is already known).
+
+        An ``Input(shape=...)`` (an ``InputLayer``) is accepted only first; it builds the model
+        for that shape and is not appended to ``layers``.
+        """
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential.add: argument 'layer' must be a layer such as "
                             f"Dense(3), got {_describe(layer)}")
+        if isinstance(layer, InputLayer):
+            if self.layers or self.built:
+                known = self.input_shape if self.built else "not yet known"
+                raise ValueError(f"Sequential.add: argument 'layer' is an Input of shape "
+                                 f"{layer.shape}, but an Input must be the model's first "
+                                 f"element, once (model '{self.name}' already has "
+                                 f"{len(self.layers)} layer(s); input shape {known})")
+            self._input_layer = layer
+            if self._dtype_arg is None and layer.dtype_arg is not None:
+                self._dtype_arg = layer.dtype_arg
+            self.build((None, *layer.shape))
+            return
+        if (self._input_layer is not None and not self.layers
+                and layer.input_shape_arg not in (None, self._input_layer.shape)):
+            raise ValueError(f"Sequential.add: layer '{layer.name}' has input_shape="
+                             f"{layer.input_shape_arg}, but the model's Input has shape="
+                             f"{self._input_layer.shape}; give the shape once, in the Input")
         if layer._auto_name:
             taken = {other.name for other in self.layers}
             base, i = layer._base_name, 0
@@ -398,18 +424,86 @@ class Sequential:
                                  f"sample, shape ({n},), got {w.shape}")
             w = w.reshape(n)
         if class_weight is not None:
-            if not isinstance(class_weight, dict):
-                raise TypeError(f"{func}: argument 'class_weight' must be a dict such as "
-                                f"{{0: 3.0, 1: 1.0}}, got {_describe(class_weight)}")
-            if y.ndim >= 2 and y.shape[-1] > 1:
-                labels = y.argmax(axis=-1)  # one-hot targets
-            else:
-                labels = np.rint(y.reshape(n)).astype(np.int64)
-            cw = np.ones(int(max(labels.max(), *class_weight)) + 1, dtype=self.dtype)
+            class_weight = self._check_class_weight(class_weight, func)
+            labels = self._class_labels(y, func)
+            missing = sorted(set(np.unique(labels).tolist()) - set(class_weight))
+            if missing:
+                raise ValueError(f"{func}: argument 'class_weight' must give a weight to every "
+                                 f"class in the targets, got keys {sorted(class_weight)} but "
+                                 f"no weight for class(es) {missing}")
+            cw = np.ones(max(class_weight) + 1, dtype=self.dtype)
             for label, weight in class_weight.items():
-                cw[int(label)] = weight
+                cw[label] = weight
             w = cw[labels] if w is None else w * cw[labels]
         return w
+
+    def _check_class_weight(self, class_weight, func):
+        """``class_weight`` checked on its own: a non-empty dict {int label >= 0: weight >= 0}.
+
+        Stricter than Keras, which turns the dict into per-sample weights without checking it:
+        Keras 3 gives weight 1 to a class the dict leaves out, reads an empty dict as "no
+        weights" (or fails inside TensorFlow), accepts float keys such as 1.0 and ignores keys
+        no label uses. Here an empty dict, a key that is not an int (1.0, '1', True) or is
+        negative, and a weight that is not a finite number >= 0 are errors.
+        """
+        if not isinstance(class_weight, dict):
+            raise TypeError(f"{func}: argument 'class_weight' must be a dict such as "
+                            f"{{0: 3.0, 1: 1.0}}, got {_describe(class_weight)}")
+        if not class_weight:
+            raise ValueError(f"{func}: argument 'class_weight' must give a weight to each "
+                             f"class, such as {{0: 3.0, 1: 1.0}}, got an empty dict (leave it "
+                             f"out, or None, for equal weights)")
+        checked = {}
+        for key, weight in class_weight.items():
+            if isinstance(key, (bool, np.bool_)) or not isinstance(key, (int, np.integer)):
+                raise TypeError(f"{func}: argument 'class_weight' must have int class labels "
+                                f"as keys, such as {{0: 3.0, 1: 1.0}}, got the key "
+                                f"{_describe(key)}")
+            if key < 0:
+                raise ValueError(f"{func}: argument 'class_weight' must have class labels >= 0 "
+                                 f"as keys, got the key {int(key)}")
+            if isinstance(weight, (bool, np.bool_)) or not isinstance(
+                    weight, (int, float, np.integer, np.floating)):
+                raise TypeError(f"{func}: argument 'class_weight' must map each class to a "
+                                f"number, got {_describe(weight)} for class {int(key)}")
+            if not np.isfinite(weight) or weight < 0:
+                raise ValueError(f"{func}: argument 'class_weight' must map each class to a "
+                                 f"finite weight >= 0, got {weight} for class {int(key)}")
+            checked[int(key)] = float(weight)
+        return checked
+
+    def _class_labels(self, y, func):
+        """The class of each sample for ``class_weight``: a label, a one-hot row or 0/1.
+
+        Keras rounds float targets to the nearest int and takes the argmax of any row; here
+        targets that are not class labels (regression values, rows that are not one-hot) are
+        an error, since weighting "classes" of a regression means nothing.
+        """
+        n = y.shape[0]
+        if y.ndim > 2:
+            raise ValueError(f"{func}: argument 'class_weight' needs one class per sample, but "
+                             f"the targets have shape {y.shape}")
+        if y.ndim == 2 and y.shape[1] > 1:
+            one_hot = np.all((y == 0) | (y == 1), axis=1) & (y.sum(axis=1) == 1)
+            if not one_hot.all():
+                i = int(np.argmin(one_hot))
+                raise ValueError(f"{func}: argument 'class_weight' needs class targets (labels "
+                                 f"or one-hot rows), but target row {i} is {y[i].tolist()}, "
+                                 f"not one-hot; for regression targets use 'sample_weight'")
+            return y.argmax(axis=1)
+        flat = y.reshape(n)
+        whole = flat == np.round(flat)
+        if not whole.all():
+            value = flat[np.argmin(whole)]
+            raise ValueError(f"{func}: argument 'class_weight' needs class labels as targets "
+                             f"(whole numbers 0, 1, ...), but the targets hold non-integer "
+                             f"values such as {value:g} (a regression?); use 'sample_weight' to "
+                             f"weigh samples instead")
+        labels = flat.astype(np.int64)
+        if labels.size and labels.min() < 0:
+            raise ValueError(f"{func}: argument 'class_weight' needs class labels >= 0 as "
+                             f"targets, got {int(labels.min())}")
+        return labels
 
     @_one_blas_thread
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
@@ -421,7 +515,9 @@ class Sequential:
         before shuffling, as Keras) is held out and evaluated after every epoch;
         validation_data: ``(x_val, y_val)`` instead. shuffle: reshuffle the training samples
         every epoch (seeded by ``set_random_seed``). class_weight: ``{label: weight}``, turned
-        into per-sample weights of the loss. verbose: 0 silent, 1 a progress bar per epoch
+        into per-sample weights of the loss (checked more strictly than Keras: a non-empty dict
+        with an int key >= 0 for every class in the training targets, which must be class
+        labels, not regression values; see ``_check_class_weight``). verbose: 0 silent, 1 a progress bar per epoch
         redrawn in place, 2 one line per epoch. callbacks: e.g. ``[EarlyStopping(...)]``.
 
         ``history.history`` has ``'loss'``, each metric, and their ``'val_'`` twins, one value
@@ -431,8 +527,12 @@ class Sequential:
         self._require_compiled(func)
         if x is None or y is None:
             raise ValueError("fit: arguments 'x' and 'y' are required (inputs and targets)")
+        if class_weight is not None:
+            self._check_class_weight(class_weight, func)  # before any work on the data
         x = self._inputs(x, func)
         y = self._targets(y, x.shape[0], func)
+        if class_weight is not None:
+            self._class_labels(y, func)  # all the targets, before the validation split
         batch_size = 32 if batch_size is None else check_int(batch_size, "batch_size", func,
                                                             minimum=1)
         epochs = check_int(epochs, "epochs", func, minimum=0)

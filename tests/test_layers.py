@@ -382,3 +382,33 @@ def test_count_params_before_build_is_a_plain_error():
 def test_a_window_larger_than_its_input_is_named_by_its_layer(layer, name):
     with pytest.raises(ValueError, match=name):
         Sequential([layer()])
+
+
+# --- initializers are checked when the layer is constructed, not when it is built ----------
+
+@pytest.mark.parametrize("cls, args", [(Dense, (3,)), (Conv2D, (4, 3))])
+def test_unknown_initializer_fails_at_construction(cls, args):
+    name = cls.__name__
+    with pytest.raises(ValueError, match=rf"{name}: argument 'kernel_initializer' must be one "
+                                         rf"of .*'glorot_uniform'.*'he_normal'.*got 'glorot' "
+                                         rf"\(did you mean 'glorot_uniform' or "
+                                         rf"'glorot_normal'\?\)"):
+        cls(*args, kernel_initializer="glorot")
+    with pytest.raises(ValueError, match=rf"{name}: argument 'bias_initializer'.*'zeros'.*"
+                                         rf"got 'zero_s'"):
+        cls(*args, bias_initializer="zero_s")
+    with pytest.raises(TypeError, match=rf"{name}: argument 'kernel_initializer' must be an "
+                                        rf"initializer name.*got 3 \(int\)"):
+        cls(*args, kernel_initializer=3)
+
+
+def test_known_initializers_still_work_by_every_spelling(float64):
+    def halves(shape, random_state=None, dtype=np.float32):
+        return np.full(shape, 0.5, dtype=dtype)
+
+    for init in ("he_normal", "HeNormal", "normal", halves):
+        layer = Dense(2, kernel_initializer=init)
+        assert layer.kernel_initializer is init  # kept as given, as before
+        layer(np.ones((1, 3)))
+        assert layer.kernel.shape == (3, 2)
+    np.testing.assert_array_equal(layer.kernel, 0.5)

@@ -685,3 +685,88 @@ def test_regression_network_reaches_the_stated_mae():
 
 REG_EPOCHS = 100
 REG_MAE = 1.0
+
+
+# --- class_weight: bad dicts and non-class targets fail before any training -----------------
+
+def _class_weight_model(units=3):
+    set_random_seed(0)
+    model = Sequential([Dense(units, input_shape=(2,),
+                              activation="softmax" if units > 1 else None)])
+    model.compile(SGD(learning_rate=0.1),
+                  "sparse_categorical_crossentropy" if units > 1 else "mse")
+    return model
+
+
+@pytest.mark.parametrize("class_weight, error, pattern", [
+    ({0: 1.0, 1: 2.0}, ValueError, r"'class_weight'.*keys \[0, 1\].*class\(es\) \[2\]"),
+    ({0: 1.0, 1: 1.0, 2: 1.0, -1: 2.0}, ValueError, r"'class_weight'.*>= 0.*key -1"),
+    ({0: 1.0, 1.0: 1.0, 2: 1.0}, TypeError, r"'class_weight'.*int class labels.*1\.0 \(float\)"),
+    ({0: 1.0, "1": 1.0, 2: 1.0}, TypeError, r"'class_weight'.*int class labels.*'1' \(str\)"),
+    ({0: 1.0, True: 1.0, 2: 1.0}, TypeError, r"'class_weight'.*int class labels.*True"),
+    ({}, ValueError, r"'class_weight'.*empty dict"),
+    ({0: 1.0, 1: -2.0, 2: 1.0}, ValueError, r"'class_weight'.*weight >= 0.*-2.0 for class 1"),
+    ({0: 1.0, 1: "2", 2: 1.0}, TypeError, r"'class_weight'.*a number.*'2' \(str\)"),
+])
+def test_class_weight_bad_dicts_name_the_argument(class_weight, error, pattern):
+    model = _class_weight_model()
+    x, y = np.random.default_rng(0).normal(size=(6, 2)), np.array([0, 1, 2, 0, 1, 2])
+    before = model.get_weights()
+    with pytest.raises(error, match=pattern):
+        model.fit(x, y, class_weight=class_weight, verbose=0)
+    with pytest.raises(error, match=pattern.replace("'class_weight'", "train_on_batch.*"
+                                                    "'class_weight'")):
+        model.train_on_batch(x, y, class_weight=class_weight)
+    for a, b in zip(before, model.get_weights()):  # nothing was trained
+        np.testing.assert_array_equal(a, b)
+
+
+def test_class_weight_on_regression_targets_is_an_error():
+    model = _class_weight_model(units=1)
+    x = np.random.default_rng(0).normal(size=(6, 2))
+    y = np.array([0.3, 1.7, 2.2, 0.0, 1.0, 2.5])  # Keras would round these to classes
+    with pytest.raises(ValueError, match=r"'class_weight'.*non-integer.*0\.3.*sample_weight"):
+        model.fit(x, y, class_weight={0: 1.0, 1: 2.0, 2: 1.0, 3: 1.0}, verbose=0)
+    # a checked dict is refused before the targets are even looked at
+    with pytest.raises(ValueError, match=r"'class_weight'.*empty"):
+        model.fit(x, y, class_weight={}, verbose=0)
+
+
+def test_class_weight_on_rows_that_are_not_one_hot_is_an_error():
+    set_random_seed(0)
+    model = Sequential([Dense(2, input_shape=(2,))])
+    model.compile(SGD(learning_rate=0.1), "mse")
+    x = np.ones((3, 2))
+    y = np.array([[0.2, 1.5], [1.0, 0.0], [0.0, 1.0]])
+    with pytest.raises(ValueError, match=r"'class_weight'.*row 0.*not one-hot"):
+        model.fit(x, y, class_weight={0: 1.0, 1: 2.0}, verbose=0)
+
+
+def test_class_weight_good_dicts_still_work():
+    x = np.random.default_rng(0).normal(size=(6, 2))
+    y = np.array([0, 1, 2, 0, 1, 2])
+    # numpy keys and values (as np.unique gives them), and a key no sample uses
+    weights = {np.int64(0): np.float64(1.0), np.int64(1): 2.0, 2: 0.5, 7: 3.0}
+    model = _class_weight_model()
+    model.fit(x, y, class_weight=weights, verbose=0)
+    # one-hot targets with categorical cross-entropy
+    model = _class_weight_model()
+    model.compile(SGD(learning_rate=0.1), "categorical_crossentropy")
+    model.fit(x, to_categorical(y, 3), class_weight={0: 1, 1: 2, 2: 3}, verbose=0)
+    # the weights are class_weight[label] times sample_weight
+    set_random_seed(0)
+    model = Sequential([Dense(3, input_shape=(2,), activation="softmax")])
+    model.compile(SGD(learning_rate=1e-12), "sparse_categorical_crossentropy")
+    p = model.predict(x)
+    per_sample = -np.log(p[np.arange(6), y])
+    sw = np.array([1.0, 2.0, 1.0, 3.0, 1.0, 1.0])
+    loss = model.train_on_batch(x, y, sample_weight=sw, class_weight={0: 2, 1: 1, 2: 4})
+    w = sw * np.array([2.0, 1.0, 4.0])[y]
+    assert loss == pytest.approx(np.sum(w * per_sample) / 6, rel=1e-5)
+
+
+def test_class_weight_missing_class_only_in_the_validation_part_is_fine():
+    model = _class_weight_model()
+    x = np.random.default_rng(0).normal(size=(6, 2))
+    y = np.array([0, 1, 0, 1, 2, 2])  # class 2 only in the last third, held out
+    model.fit(x, y, class_weight={0: 1.0, 1: 2.0}, validation_split=1 / 3, verbose=0)

@@ -6,7 +6,8 @@ course_lib's own modules (``layers``, ``models``, ``optimizers``, ...); nothing 
 """
 from . import (activations, backend, callbacks, config, initializers, layers, losses, metrics,
                models, optimizers, utils)
+from .layers import Input
 from .models import Sequential
 
 __all__ = ["activations", "backend", "callbacks", "config", "initializers", "layers", "losses",
-           "metrics", "models", "optimizers", "utils", "Sequential"]
+           "metrics", "models", "optimizers", "utils", "Input", "Sequential"]
