@@ -61,9 +61,9 @@ def _encode_png(canvas) -> bytes:
 def mark_live(*artists):
     """Mark the artists a slider move changes (lines, markers, a title...) as live and return
     the first: :func:`build_explorer` redraws only them on a move, over a kept picture of the
-    rest (see the module docstring). Live artists are drawn over the rest, so an artist that
-    lies over a live one in the picture must be live too. :func:`render_png` and ``savefig``
-    still draw everything. None arguments are skipped."""
+    rest (see the module docstring). :func:`render_png` and ``savefig``
+    still draw everything. None arguments are skipped. Whatever is drawn over a live artist
+    (a later zorder) becomes live by itself, except ticks and grid; see ``_live_artists``."""
     for artist in artists:
         if artist is not None:
             artist.set_animated(True)
@@ -86,11 +86,29 @@ def set_limits(ax, xlim=None, ylim=None):
 
 
 def _live_artists(fig):
-    """The figure's live artists in drawing order (axes by axes, each by zorder)."""
+    """The figure's live artists in drawing order (axes by axes, each by zorder).
+
+    Every artist an axes draws after its first live one (by zorder, then order of adding, as
+    ``Axes.draw`` goes) is made live too, so that blitting keeps the stacking of a full draw:
+    a legend or a frame over a moving line is redrawn over it. The axes' axis objects (ticks,
+    tick labels, grid: most of a full draw's cost) stay in the background."""
+    from matplotlib.axis import Axis
+
     live = []
     for ax in sorted(fig.axes, key=attrgetter("zorder")):
-        live += sorted((a for a in ax.get_children() if a.get_animated()),
-                       key=attrgetter("zorder"))
+        # What Axes.draw draws: no patch here (it is the background), no frame when the axes
+        # are off.
+        skip = [ax.patch] + ([] if ax.axison and ax.get_frame_on()
+                             else list(ax.spines.values()))
+        children = sorted((a for a in ax.get_children() if not any(a is k for k in skip)),
+                          key=attrgetter("zorder"))
+        first = next((i for i, a in enumerate(children) if a.get_animated()), None)
+        if first is None:
+            continue
+        for artist in children[first:]:
+            if not isinstance(artist, Axis):
+                artist.set_animated(True)
+                live.append(artist)
     return live
 
 

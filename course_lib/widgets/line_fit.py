@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import as_array, check_real, check_same_shape
-from ._base import as_range, build_explorer, find_artist, float_slider, mark_live, titles_of
+from ._base import as_range, build_explorer, find_artist, float_slider, mark_live
 
 __all__ = ["draw_line_fit", "line_fit_explorer"]
 
@@ -106,11 +106,9 @@ def line_fit_explorer(x, y, *, w=0.0, b=0.0, w_range=None, b_range=None, show_ms
         mae, mse = draw_line_fit(ax, x, y, w, b, show_mse=show_mse, xlabel=xlabel,
                                  ylabel=ylabel)
         if first:
-            # A move only changes these: the axes, ticks and labels are drawn once. The points,
-            # spines and legend lie over the line, so they are redrawn over it too.
-            mark_live(*(find_artist(ax, gid) for gid in (_GID_RESIDUALS, _GID_LINE,
-                                                         _GID_POINTS)),
-                      *ax.spines.values(), ax.get_legend(), *titles_of(ax))
+            # A move changes these and the title; the ticks and labels are drawn once (what
+            # lies over the line, the points, frame and legend, is redrawn with it).
+            mark_live(find_artist(ax, _GID_RESIDUALS), find_artist(ax, _GID_LINE))
         text = f"MAE = <b>{mae:.3f}</b>"
         if show_mse:
             text += f" &nbsp; MSE = <b>{mse:.3f}</b>"

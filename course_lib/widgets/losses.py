@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_choice, check_in_range, check_real
-from ._base import build_explorer, find_artist, float_slider
+from ._base import build_explorer, find_artist, float_slider, mark_live
 
 __all__ = ["binary_loss_values", "draw_loss_comparison", "loss_explorer"]
 
@@ -92,6 +92,7 @@ def draw_loss_comparison(fig, p, y, wrt="logit"):
 
     if not fig.axes:
         ax_loss, ax_grad = fig.subplots(1, 2)
+        fig._loss_curves_for = None
         for ax, kind in ((ax_loss, ""), (ax_grad, "_grad")):
             ax.plot([], [], color="tab:red", lw=2, label="binary cross-entropy",
                     gid="bce" + kind)
@@ -109,17 +110,23 @@ def draw_loss_comparison(fig, p, y, wrt="logit"):
         ax_loss.set_ylabel("loss of this sample")
         ax_loss.legend(loc="upper center", fontsize="small")
     ax_loss, ax_grad = fig.axes[:2]
+    # The curves, axes and titles depend on y and wrt only: a move of p leaves them alone (and
+    # build_explorer then redraws only the markers, the p lines and what lies over them).
+    if getattr(fig, "_loss_curves_for", None) != (y, wrt):
+        for ax, kind in ((ax_loss, ""), (ax_grad, "_grad")):
+            for name in ("bce", "mse"):
+                find_artist(ax, name + kind).set_data(_GRID, curves[name + kind])
+        ax_grad.set_ylim(*_GRAD_LIMITS[wrt])
+        ax_grad.set_yticks(_GRAD_TICKS[wrt])
+        variable = "z" if wrt == "logit" else "p"
+        ax_grad.set_ylabel(f"gradient dL/d{variable}")
+        ax_grad.set_title(f"gradient w.r.t. the {wrt} {variable}", fontsize="medium")
+        ax_loss.set_title(f"true label y = {y}", fontsize="medium")
+        fig._loss_curves_for = (y, wrt)
     for ax, kind in ((ax_loss, ""), (ax_grad, "_grad")):
         for name in ("bce", "mse"):
-            find_artist(ax, name + kind).set_data(_GRID, curves[name + kind])
             find_artist(ax, name + kind + "_at").set_data([p], [here[name + kind]])
         find_artist(ax, "p" + kind).set_xdata([p, p])
-    ax_grad.set_ylim(*_GRAD_LIMITS[wrt])
-    ax_grad.set_yticks(_GRAD_TICKS[wrt])
-    variable = "z" if wrt == "logit" else "p"
-    ax_grad.set_ylabel(f"gradient dL/d{variable}")
-    ax_grad.set_title(f"gradient w.r.t. the {wrt} {variable}", fontsize="medium")
-    ax_loss.set_title(f"true label y = {y}", fontsize="medium")
     return here
 
 
@@ -153,7 +160,12 @@ def loss_explorer(p=0.05, y=1, wrt="logit", *, figsize=(9.0, 3.6)):
     }
 
     def draw(fig, p, y, wrt):
+        first = not fig.axes
         v = draw_loss_comparison(fig, p, y, wrt)
+        if first:
+            for ax, kind in zip(fig.axes[:2], ("", "_grad")):
+                mark_live(*(find_artist(ax, gid) for gid in
+                            ("bce" + kind + "_at", "mse" + kind + "_at", "p" + kind)))
         d = "z" if wrt == "logit" else "p"
         return (f"y = {y}, p = {p:.3f}: &nbsp; BCE = <b>{v['bce']:.3f}</b>, "
                 f"squared error = <b>{v['mse']:.3f}</b> &nbsp;|&nbsp; "

@@ -15,7 +15,7 @@ import numpy as np
 
 from .._validation import as_array, check_choice, check_int, check_real
 from ..activations import linear, relu, step
-from ._base import as_range, build_explorer, find_artist, float_slider
+from ._base import as_range, build_explorer, find_artist, float_slider, mark_live
 
 __all__ = ["ACTIVATIONS", "neuron_output", "draw_neuron", "neuron_explorer",
            "draw_dense_network"]
@@ -261,6 +261,12 @@ def neuron_explorer(n_inputs=2, *, x=None, w=None, b=0.0, activation="identity",
         ws = [values[f"w{i + 1}"] for i in range(n)]
         z, y = draw_neuron(fig, xs, ws, values["b"], values["activation"], x_range=x_range,
                            y_range=y_range)
+        # A move redraws the connections (and the diagram drawn over them) and the curves;
+        # the curve panel's ticks and labels stay as drawn once.
+        diagram, curve = fig.axes
+        mark_live(*(find_artist(diagram, f"neuron-edge-{i}") for i in range(n + 1)),
+                  *(find_artist(curve, gid) for gid in ("neuron-curve-z", "neuron-curve-y",
+                                                        "neuron-point")))
         return _readout(xs, ws, values["b"], values["activation"], z, y)
 
     box = build_explorer(controls, draw, figsize=figsize)
