@@ -18,10 +18,12 @@ student id                 submission
 =========================  ==================================================================
 
 ``COURSE_TEST_CLASS=/tmp/course-report-...`` reuses a class built before (``python
-tests/made_up_class.py`` builds one and prints its folder). Helpers come from tests/test_grading.py (notebook surgery), which is not changed.
+tests/made_up_class.py`` builds one and prints its folder). Helpers come from
+tests/test_grading.py (notebook surgery), which is not changed.
 """
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
@@ -71,7 +73,9 @@ def graded_class() -> GradedClass:
     if _CLASS is None and os.environ.get("COURSE_TEST_CLASS"):  # debugging: reuse a graded one
         _CLASS = GradedClass(Path(os.environ["COURSE_TEST_CLASS"]))
     if _CLASS is None:
-        _CLASS = _build(Path(tempfile.mkdtemp(prefix="course-report-")))
+        base = Path(tempfile.mkdtemp(prefix="course-report-"))
+        atexit.register(shutil.rmtree, base, ignore_errors=True)
+        _CLASS = _build(base)
     return _CLASS
 
 
@@ -120,4 +124,5 @@ def _build(base: Path) -> GradedClass:
 
 
 if __name__ == "__main__":  # build one and print where, to try the commands by hand
-    print(graded_class().root)
+    made = _build(Path(tempfile.mkdtemp(prefix="course-report-")))
+    print(made.root)

@@ -9,7 +9,8 @@ For each exercise (an answer cell and the test cell that grades it) of an autogr
   message whose first line is the generic ``... is not right.`` is reduced to its diagnosis:
   the lines after the first that are neither indented (``expected:``/``got:`` values) nor
   ``Hint:`` lines, i.e. the ``mistakes=`` message when the check recognised a named mistake;
-  any other ``CheckFailed`` is named by its first line (``... contains NaN ...``); other errors are named ``<ExceptionName>: <first line>``.
+  any other ``CheckFailed`` is named by its first line (``... contains NaN ...``); other
+  errors are named ``<ExceptionName>: <first line>``.
   Numbers are replaced by ``#`` to group messages that differ only in a student's values.
 
 Exercises are sorted hardest first (lowest share with full marks). ``format_report`` gives the
@@ -169,11 +170,11 @@ def chapter_report(root: str | Path, chapter: str) -> list[ExerciseReport]:
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:
             test = _nbgrader(cell).get("grade_id")
-            if test in messages and test not in messages[test].get(student, {}):
-                if scores[test].get(student, 0.0) >= max_scores[test]:
-                    continue
+            if test not in messages or student in messages[test]:
+                continue  # not a test cell, or a repeated one: the first copy counts
+            if scores[test].get(student, 0.0) < max_scores[test]:
                 error = _first_error(cell)
-                if error is not None and student not in messages[test]:
+                if error is not None:
                     messages[test][student] = mistake_message(error)
     reports = []
     for test, answer_id, title in found:
@@ -232,10 +233,7 @@ def _png(fig) -> str:
 
 
 def _plots(reports: list[ExerciseReport]) -> tuple[str, list[str]]:
-    import matplotlib
-    from matplotlib.figure import Figure
-
-    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure  # no pyplot: no backend, no global state
     fig = Figure(figsize=(7, 0.5 + 0.5 * len(reports)))
     ax = fig.add_subplot()
     names = [r.answer_id for r in reports][::-1]
