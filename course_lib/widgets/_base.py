@@ -38,9 +38,18 @@ _PNG_COMPRESS_LEVEL = 3
 def render_png(fig, dpi=80) -> bytes:
     """The figure as PNG bytes (what an ``ipywidgets.Image`` shows): all of it, live artists
     included, drawn in full."""
+    # savefig draws live artists but not live axes (matplotlib leaves animated axes out of a
+    # figure's draw even when saving): they are made ordinary for the time of the save.
+    live_axes = [ax for ax in fig.axes if ax.get_animated()]
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None},
-                pil_kwargs={"compress_level": _PNG_COMPRESS_LEVEL})
+    try:
+        for ax in live_axes:
+            ax.set_animated(False)
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None},
+                    pil_kwargs={"compress_level": _PNG_COMPRESS_LEVEL})
+    finally:
+        for ax in live_axes:
+            ax.set_animated(True)
     return buffer.getvalue()
 
 
@@ -60,7 +69,7 @@ def _encode_png(canvas) -> bytes:
 
 def mark_live(*artists):
     """Mark the artists a slider move changes (lines, markers, a title...) as live and return
-    the first: :func:`build_explorer` redraws only them on a move, over a kept picture of the
+    the first (an Axes whose limits change on a move can be live as a whole): :func:`build_explorer` redraws only them on a move, over a kept picture of the
     rest (see the module docstring). :func:`render_png` and ``savefig``
     still draw everything. None arguments are skipped. Whatever is drawn over a live artist
     (a later zorder) becomes live by itself, except ticks and grid; see ``_live_artists``."""
@@ -96,6 +105,13 @@ def _live_artists(fig):
 
     live = []
     for ax in sorted(fig.axes, key=attrgetter("zorder")):
+        if ax.get_animated():
+            # A live axes (its limits change on every move) is redrawn whole, ticks and all;
+            # Axes.draw would leave out any live child of it, so none stays live.
+            for child in ax.get_children():
+                child.set_animated(False)
+            live.append(ax)
+            continue
         # What Axes.draw draws: no patch here (it is the background), no frame when the axes
         # are off.
         skip = [ax.patch] + ([] if ax.axison and ax.get_frame_on()
@@ -119,17 +135,19 @@ class _Blitter:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         self.fig, self.canvas = fig, FigureCanvasAgg(fig)
-        self.background, self.full_draws = None, 0
+        self.background, self.live_key, self.full_draws = None, None, 0
 
     def render(self):
         fig, canvas = self.fig, self.canvas
         live = _live_artists(fig)
         # A change to any artist that is not live makes the figure stale (live artists do
         # not pass their staleness up): then, and only then, the background is redrawn.
-        if fig.stale or self.background is None or not live:
+        key = [id(artist) for artist in live]
+        if fig.stale or self.background is None or not live or key != self.live_key:
             canvas.draw()  # draws everything but the live artists
             self.full_draws += 1
             self.background = canvas.copy_from_bbox(fig.bbox) if live else None
+            self.live_key = key
         else:
             canvas.restore_region(self.background)
         renderer = canvas.get_renderer()

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import activations
 from .._validation import check_choice, check_int, check_real
-from ._base import as_range, build_explorer, find_artist, float_slider
+from ._base import as_range, build_explorer, find_artist, float_slider, mark_live, set_limits
 
 __all__ = ["ACTIVATIONS", "SATURATION_THRESHOLD", "activation_curve", "draw_activation",
            "activation_explorer"]
@@ -133,8 +133,8 @@ def draw_activation(axes, activation, w, b, *, x_range=(-6.0, 6.0), n_points=401
     f_limits = _limits(y, bounds.get(activation, (0.0,)))
     d_limits = _limits(slope, (0.0,))
     for ax, limits, gid in ((ax_f, f_limits, _GID_FLAT_F), (ax_d, d_limits, _GID_FLAT_D)):
-        ax.set_xlim(x_low, x_high)
-        ax.set_ylim(*limits)
+        # Only where they change: setting limits again would redraw the ticks on every move.
+        set_limits(ax, (x_low, x_high), limits)
         _shade(ax, gid, _flat_spans(x, flat), *limits)
 
     flat_share = float(np.mean(flat))
@@ -174,6 +174,14 @@ def activation_explorer(activation="sigmoid", *, w=1.0, b=0.0, w_range=(-5.0, 5.
             top = fig.add_subplot(2, 1, 1)
             fig.add_subplot(2, 1, 2, sharex=top)
         info = draw_activation(fig.axes[:2], activation, w, b, x_range=x_range)
+        top, bottom = fig.axes[:2]
+        # A move redraws the slope panel whole (its scale follows w and b) and, on top, the
+        # curve, shading and title; its ticks stay as drawn once while its scale is fixed
+        # (the bounded activations), else the top panel is redrawn whole too.
+        bottom.set_animated(True)
+        top.set_animated(activation not in ("sigmoid", "step", "tanh"))
+        if not top.get_animated():
+            mark_live(find_artist(top, _GID_FLAT_F), find_artist(top, _GID_CURVE))
         return (f"output at x = 0: <b>{info['y_at_0']:.3f}</b> &nbsp; steepest slope: "
                 f"<b>{info['max_slope']:.3f}</b> &nbsp; gradient nearly 0 on "
                 f"<b>{100 * info['flat_share']:.0f}%</b> of the range")

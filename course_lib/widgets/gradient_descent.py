@@ -27,7 +27,7 @@ import numpy as np
 from .. import losses
 from .. import optimizers as _optimizers
 from .._validation import as_array, as_rng, check_choice, check_int, check_positive, check_real
-from ._base import build_explorer, find_artist
+from ._base import build_explorer, find_artist, mark_live
 
 __all__ = ["BOWL_HESSIAN", "BOWL_MINIMUM", "BOWL_START", "OPTIMIZERS", "bowl_loss",
            "bowl_gradient", "descent_path", "draw_descent", "learning_rate_explorer",
@@ -216,6 +216,10 @@ def learning_rate_explorer(learning_rate=0.05, n_steps=20, optimizer="SGD", *,
 
     def draw(fig, learning_rate, n_steps, optimizer):
         final, diverged = draw_descent(fig, learning_rate, n_steps, optimizer)
+        # A move redraws the path (and what lies over it) over the contours drawn once, and
+        # the loss panel whole: its scales follow the run.
+        ax_path, ax_loss = fig.axes[:2]
+        mark_live(find_artist(ax_path, "path"), ax_loss)
         if diverged:
             return (f"{optimizer}, learning rate {learning_rate:.3g}: the loss passed "
                     f"{DIVERGED_LOSS:.0e}, <b>diverged</b>")
@@ -417,6 +421,11 @@ def minibatch_fit_explorer(x=None, y=None, *, batch_size=8, learning_rate=0.1, e
         run = run_for(batch_size)
         iteration = min(iteration, len(run["batches"]))
         loss = draw_minibatch_fit(fig, run, iteration)
+        # A move redraws the lines, the batch and the marker (and what lies over them); the
+        # points, the loss curve and the ticks stay as drawn once per run.
+        ax_fit, ax_loss = fig.axes[:2]
+        mark_live(*(find_artist(ax_fit, gid) for gid in ("before", "after", "batch")),
+                  find_artist(ax_loss, "here"))
         epoch = int(run["epoch"][iteration])
         return (f"batch size {batch_size}: {run['batches_per_epoch']} iterations per epoch; "
                 f"iteration {iteration} (epoch {epoch}), MSE on all points <b>{loss:.3f}</b>")
