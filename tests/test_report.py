@@ -102,8 +102,9 @@ def test_command_prints_the_report_and_writes_a_self_contained_html(made, tmp_pa
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith(f"{CHAPTER}: 20 graded students, hardest exercise first")
-    assert "Exercise 1 · One step of gradient descent (sgd_step)" in out
-    assert "full marks: 11 of 20 (55%)" in out
+    assert "\nExercise 1 · One step of gradient descent (sgd_step, 2 points)\n" in out
+    # `<test cell id>  <passed>/<students>`, as tests/test_grading.py reads it
+    assert "  full marks: sgd_step_test  11/20 (55%) ###########\n" in out
     assert "3 of 20  The learning rate is applied twice" in out
     text = page.read_text(encoding="utf-8")
     assert text.count('src="data:image/png;base64,') == 4  # overview + one per exercise

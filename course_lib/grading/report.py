@@ -211,9 +211,12 @@ def format_report(chapter: str, reports: list[ExerciseReport]) -> str:
     out = io.StringIO()
     out.write(f"{chapter}: {n} graded students, hardest exercise first\n")
     for r in reports:
-        out.write(f"\n{r.name}  [{r.test_id}, {r.max_score:g} points]\n")
+        points = f"{r.max_score:g} point{'s' if r.max_score != 1 else ''}"
+        label = f"{r.answer_id}, " if r.title != r.answer_id else ""
+        out.write(f"\n{r.title} ({label}{points})\n")
         bar = "#" * round(20 * r.share)
-        out.write(f"  full marks: {r.passed} of {r.students} ({100 * r.share:.0f}%) {bar}\n")
+        out.write(f"  full marks: {r.test_id}  {r.passed}/{r.students} "
+                  f"({100 * r.share:.0f}%) {bar}\n")
         dist = ", ".join(f"{score:g} pts: {count}" for score, count in score_distribution(r))
         out.write(f"  scores:     {dist}\n")
         if r.mistakes:
