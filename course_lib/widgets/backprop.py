@@ -27,7 +27,7 @@ import numpy as np
 
 from .._validation import as_array, check_int
 from ..activations import sigmoid, sigmoid_derivative
-from ._base import build_explorer, find_artist, float_slider
+from ._base import build_explorer, find_artist, float_slider, mark_live
 
 __all__ = ["WORKED_EXAMPLE", "network_gradients", "backprop_steps", "draw_backprop",
            "backprop_explorer"]
@@ -189,11 +189,14 @@ def _build(ax, sizes):
             ax.text(px, py - 0.2, "", ha="center", va="top", fontsize=7, color=_BACKWARD,
                     zorder=3, gid=f"grad-{l}-{j}")
         name = "input" if l == 0 else "output" if l == len(sizes) - 1 else "hidden"
+        # Static texts below the edges' zorder (they overlap nothing): an explorer's move then
+        # leaves them in the background it keeps (see draw_backprop).
         ax.text(l, -top - 0.3, f"layer {l} ({name})", ha="center", va="bottom", fontsize=8,
-                color="0.3")
+                color="0.3", zorder=0.5)
     ax.text(len(sizes) - 1, top + 0.15, "", ha="center", va="top", fontsize=8,
             gid="cost")
-    ax.text(-0.45, -top - 0.62, _LEGEND, ha="left", va="bottom", fontsize=7, color="0.3")
+    ax.text(-0.45, -top - 0.62, _LEGEND, ha="left", va="bottom", fontsize=7, color="0.3",
+            zorder=0.5)
     ax.set_title("", fontsize=9, loc="left")
 
 
@@ -277,6 +280,7 @@ def draw_backprop(fig, x, y, kernels, biases, step=0):
         ax = fig.add_subplot()
         _build(ax, sizes)
         fig._backprop_sizes = sizes
+
     kind, active = steps[step]
     forward, deltas, weights = _reveal(step, steps)
 
@@ -356,7 +360,12 @@ def backprop_explorer(x=None, y=None, kernels=None, biases=None, *, step=0, figs
 
     def draw(fig, **values):
         xs = [values[f"x{i}"] for i in range(x.size)]
-        return draw_backprop(fig, xs, y, ks, bs, values["step"])
+        caption = draw_backprop(fig, xs, y, ks, bs, values["step"])
+        # Everything drawn from the edges up changes with the step or the inputs: live, so a
+        # move redraws it over the kept background (the static texts are drawn below it).
+        ax = fig.axes[0]
+        mark_live(*(a for a in ax.get_children() if str(a.get_gid()).startswith("edge-")))
+        return caption
 
     box = build_explorer(controls, draw, figsize=figsize, controls_per_row=3)
     box.step_slider = controls["step"]
