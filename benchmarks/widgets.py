@@ -110,6 +110,12 @@ def _training_curves():
     return curves.widget
 
 
+def _initialization():
+    from course_lib.widgets.initialization import initialization_explorer
+
+    return initialization_explorer("standard_normal", "sigmoid", depth=10)
+
+
 def _model_size():
     from course_lib.widgets.regularization import model_size_explorer
 
@@ -177,6 +183,7 @@ EXPLORERS = {
     "06 minibatch_fit_explorer": _minibatch_fit,
     "07 backprop_explorer": _backprop,
     "08 TrainingCurves (epoch)": _training_curves,
+    "09 initialization_explorer": _initialization,
     "10 model_size_explorer": _model_size,
     "11 fold_explorer": _fold_picture,
     "12 smoothing_explorer": _smoothing,

@@ -20,6 +20,8 @@ module                    chapter    explorer
 ``gradient_descent``      06         learning rate on a loss surface; a line fitted batch by batch
 ``backprop``              07         one forward and backward pass, step by step, every number shown
 ``training``              08         live training curves while ``fit`` runs
+``initialization``        09         activation histograms and per-layer activation and gradient spread
+                                     through a deep net, by depth, initializer and activation
 ``regularization``        10         polynomial degree and training-set size: a live least-squares
                                      fit, training against validation error per model size
 ``validation``            11         the fold picture: which rows train and which validate under
