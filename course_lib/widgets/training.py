@@ -24,7 +24,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .._validation import _describe, check_int
 from ..callbacks import Callback
-from ._base import build_explorer, find_artist
+from ._base import build_explorer, find_artist, mark_live
 
 __all__ = ["history_dict", "draw_training_curves", "TrainingCurves", "plot_history"]
 
@@ -107,12 +107,18 @@ def _draw_panel(ax, hist, name, epoch, legend):
             ax.legend(loc="upper right", fontsize="small")
     val = find_artist(ax, _GID["val"])
     marker = find_artist(ax, _GID["marker"])
-    train.set_data(epochs, hist.get(name, []))
     val_values = hist.get(f"val_{name}")
-    val.set_data(epochs if val_values is not None else [], val_values or [])
-    val.set_visible(val_values is not None)
     marker.set_xdata([epoch, epoch])
     marker.set_visible(epoch is not None)
+    # The curves, title and scales change only with the history: left alone when only the
+    # marked epoch moves (touching them would make an explorer redraw the whole figure).
+    curves = (name, tuple(hist.get(name, [])), None if val_values is None else tuple(val_values))
+    if getattr(ax, "_training_curves", None) == curves:
+        return
+    ax._training_curves = curves
+    train.set_data(epochs, hist.get(name, []))
+    val.set_data(epochs if val_values is not None else [], val_values or [])
+    val.set_visible(val_values is not None)
 
     ax.set_title(name)
     ax.set_xlim(0.5, max(n, 1) + 0.5)
@@ -210,8 +216,12 @@ class TrainingCurves(Callback):
             empty = {"loss": []}
             if self._panel_metric is not None:
                 empty[self._panel_metric] = []
-            return draw_training_curves(fig, empty, self._panel_metric)
-        return draw_training_curves(fig, self.history, self._panel_metric, epoch=epoch)
+            text = draw_training_curves(fig, empty, self._panel_metric)
+        else:
+            text = draw_training_curves(fig, self.history, self._panel_metric, epoch=epoch)
+        # An epoch move redraws the marker (and the frame and legend over it), not the axes.
+        mark_live(*(find_artist(ax, _GID["marker"]) for ax in fig.axes))
+        return text
 
     def on_train_begin(self, logs=None):
         import ipywidgets as widgets
