@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import clustering
 from .._validation import as_data_matrix, as_rng, check_choice, check_int
-from ._base import build_explorer, find_artist
+from ._base import build_explorer, find_artist, mark_live, set_limits
 
 __all__ = ["INITS", "kmeans_trace", "draw_kmeans_step", "kmeans_stepper"]
 
@@ -189,8 +189,8 @@ def draw_kmeans_step(axes, X, trace, step, *, best_inertia=None):
     shown = inertia[1:] if best_inertia is None else np.append(inertia[1:], best_inertia)
     low, high = float(np.min(shown)), float(np.max(shown))
     pad = 0.08 * (high - low) if high > low else 0.05 * abs(high) + 1e-12
-    ax_in.set_ylim(low - pad, high + pad)
-    ax_in.set_xlim(0.5, max(n_states - 0.5, 1.5))
+    # Only where they change (a new run): setting them again would redraw the ticks.
+    set_limits(ax_in, (0.5, max(n_states - 0.5, 1.5)), (low - pad, high + pad))
     ax_in.set_title(f"inertia {inertia[s]:.1f}" if s > 0 else "inertia: no labels yet",
                     fontsize="medium")
     return {"state": s, "stage": trace["stage"][s], "iteration": trace["iteration"][s],
@@ -231,6 +231,10 @@ def kmeans_stepper(X, n_clusters=3, *, init="random", seed=0, n_seeds=10, step=0
             fig.add_subplot(1, 2, 1)
             fig.add_subplot(1, 2, 2)
         info = draw_kmeans_step(fig.axes[:2], X, traces[(init, seed)], step, best_inertia=best)
+        # A move redraws the points, paths, centres and the inertia curve and marker (and
+        # what lies over them); the inertia panel's ticks stay as drawn once per run.
+        ax_pts, ax_in = fig.axes[:2]
+        mark_live(find_artist(ax_pts, _GID_POINTS), find_artist(ax_in, _GID_INERTIA))
         now = "—" if info["state"] == 0 else f"{info['inertia']:.1f}"
         worse = info["final_inertia"] / best - 1
         verdict = ("the best of all runs" if worse < 1e-9

@@ -18,7 +18,7 @@ import numpy as np
 
 from .._validation import as_data_matrix, check_int
 from ..decomposition import PCA
-from ._base import build_explorer, find_artist
+from ._base import build_explorer, find_artist, mark_live
 
 __all__ = ["standardize", "pca_fit", "draw_pca", "pca_explorer"]
 
@@ -193,6 +193,10 @@ def pca_explorer(X, feature_names=None, *, classes=None, standardized=False, x_c
             fig.add_subplot(1, 2, 2)
         info = draw_pca(fig.axes[:2], fits[bool(standardized)], x_component, y_component,
                         feature_names, classes=classes)
+        # A move redraws the biplot whole (its scale and axis labels follow the components)
+        # and the bars with what lies over them; the bar chart's ticks stay as drawn once.
+        ax_bi, ax_var = fig.axes[:2]
+        mark_live(ax_bi, *ax_var.patches)
         what = "standardised features" if standardized else "raw features"
         return (f"PCA of the {what}: PC{x_component} explains "
                 f"<b>{100 * info['ratio_x']:.1f}%</b> (largest loading: "
