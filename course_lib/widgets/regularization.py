@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import _describe, check_int, check_nonnegative
-from ._base import build_explorer, find_artist
+from ._base import build_explorer, find_artist, mark_live
 
 __all__ = ["make_noisy_curve", "true_curve", "polynomial_features", "fit_polynomial",
            "predict_polynomial", "model_size_curves", "draw_model_size", "model_size_explorer"]
@@ -256,6 +256,12 @@ def model_size_explorer(degree=3, n_train=20, *, max_degree=15, max_train=200, n
         info = draw_model_size(fig.axes[:2], degree, x_pool[:n], y_pool[:n], x_val, y_val,
                                max_degree=max_degree, noise=noise, curves=cache[n],
                                titles=False)
+        # A move redraws the points, the fit, the error curves and the marker (and what lies
+        # over them) over the kept axes: the limits are fixed.
+        ax_fit, ax_err = fig.axes[:2]
+        mark_live(find_artist(ax_fit, _GID["train_pts"]), find_artist(ax_fit, _GID["fit"]),
+                  *(find_artist(ax_err, _GID[k]) for k in ("train_curve", "val_curve",
+                                                           "marker")))
         gap = info["val_mse"] - info["train_mse"]
         return (f"<span style='color:#1f77b4'>training</span> / "
                 f"<span style='color:#ff7f0e'>validation</span>: "
