@@ -173,6 +173,37 @@ def _smoothing():
     return smoothing_explorer(cars_train["make"], cars_train["price"], m=5.0)
 
 
+def _denoising():
+    """Chapter 16's denoising explorer: a plain and a denoising autoencoder trained as there."""
+    from course_lib.datasets import load_digits_images
+    from course_lib.keras.layers import Dense
+    from course_lib.keras.models import Sequential
+    from course_lib.keras.optimizers import Adam
+    from course_lib.keras.utils import set_random_seed
+    from course_lib.widgets.autoencoder import corrupt, denoising_explorer
+
+    x, y = load_digits_images()
+    rows = x.reshape(len(x), 64)
+    order = np.random.default_rng(0).permutation(len(rows))
+    x_train, x_test, y_test = rows[order[:1200]], rows[order[1200:1500]], y[order[1200:1500]]
+
+    def fitted(inputs, targets, epochs):
+        set_random_seed(0)
+        model = Sequential([Dense(16, activation="relu", input_shape=(64,)),
+                            Dense(64, activation="sigmoid")])
+        model.compile(optimizer=Adam(learning_rate=0.01), loss="mse")
+        model.fit(inputs, targets, batch_size=32, epochs=epochs, verbose=0)
+        return model
+
+    plain = fitted(x_train, x_train, 20)
+    rng = np.random.default_rng(1)
+    noisy = np.concatenate([corrupt(x_train, 0.3, rng.standard_normal(x_train.shape))
+                            for _ in range(2)]).astype(np.float32)
+    denoiser = fitted(noisy, np.concatenate([x_train, x_train]), 10)
+    return denoising_explorer(denoiser, x_test[:40].reshape(40, 8, 8), y_test[:40],
+                              compare=plain, noise=0.3, max_noise=0.6, step=0.05)
+
+
 EXPLORERS = {
     "01 line_fit_explorer": _line_fit,
     "02 tensor_slice_explorer": _tensor_slice,
@@ -191,6 +222,7 @@ EXPLORERS = {
     "13 pca_explorer": _pca_explorer,
     "14 convolution_explorer": _convolution,
     "15 feature_map_explorer": _feature_maps,
+    "16 denoising_explorer": _denoising,
 }
 
 

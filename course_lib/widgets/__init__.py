@@ -36,6 +36,8 @@ module                    chapter    explorer
                                      output pixel, with stride and TensorFlow padding
 ``cnn``                   15         a trained CNN's first layer: pick an image and a filter, see the
                                      filter, its feature map and the pooled map
+``autoencoder``           16         a noise slider: a digit, its noisy version and the reconstructions
+                                     of a denoising and a plain autoencoder, with their errors
 ========================  =========  ===================================================
 
 Chapters import from the module: ``from course_lib.widgets.line_fit import line_fit_explorer``
