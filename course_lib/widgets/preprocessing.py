@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_nonnegative, check_real
-from ._base import as_range, build_explorer, find_artist
+from ._base import as_range, build_explorer, find_artist, mark_live
 
 __all__ = ["smoothing_weights", "draw_smoothing", "smoothing_explorer"]
 
@@ -113,6 +113,9 @@ def draw_smoothing(axes, counts, means, prior, m, *, labels=None, n_labels=5):
         ax_w.set_ylim(-0.03, 1.03)
         ax_w.set_xlabel("rows of the category, n_c (log scale)")
         ax_w.set_ylabel("weight of its own mean")
+        # only these move with m: the rest is kept as a picture between moves (see _base)
+        mark_live(encoded, pull, find_artist(ax_w, _GID_CURVE), find_artist(ax_w, _GID_MARKS),
+                  find_artist(ax_w, _GID_HALF))
     else:
         pull = find_artist(ax_enc, _GID_PULL)
 

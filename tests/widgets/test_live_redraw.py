@@ -66,8 +66,16 @@ def _pca():
     return pca_explorer(X), "x_component"
 
 
+def _smoothing():
+    from course_lib.widgets.preprocessing import smoothing_explorer
+    rng = np.random.default_rng(0)
+    makes = rng.choice(["a", "b", "c", "d"], size=60, p=[0.6, 0.25, 0.1, 0.05])
+    return smoothing_explorer(makes, rng.normal(10.0, 2.0, 60), m=5.0), "m"
+
+
 @pytest.mark.parametrize("build", [_line_fit, _neuron, _activation, _losses, _learning_rate,
-                                   _minibatch, _backprop, _model_size, _kmeans, _pca])
+                                   _minibatch, _backprop, _model_size, _kmeans, _pca,
+                                   _smoothing])
 def test_a_move_keeps_the_background_and_gives_the_full_picture(build):
     box, name = build()
     slider = box.controls[name]
