@@ -156,6 +156,10 @@ class Execute(_StockExecute):
     unsandboxed = Bool(False, help="Grade without bubblewrap when it is missing (UNSAFE: the "
                                    "student's code then runs with the grader's rights).").tag(
         config=True)
+    copy_limit = Integer(200 << 20, help="Bytes of the submission's folder copied into the "
+                                         "student kernel's scratch folder.").tag(config=True)
+    use_sandbox = Bool(True, help="Box the student kernel with bubblewrap (False only for "
+                                  "measurements; needs unsandboxed=True).").tag(config=True)
     memory_limit = Integer(4 << 30, help="Address space of the student kernel, bytes.").tag(
         config=True)
     process_limit = Integer(256, help="Processes and threads of the student kernel.").tag(
@@ -167,12 +171,14 @@ class Execute(_StockExecute):
         return run_sync(self._async_preprocess)(nb, resources)
 
     async def _async_preprocess(self, nb, resources):
-        why = sandbox.available()
+        why = sandbox.available() if self.use_sandbox else "switched off (use_sandbox=False)"
         if why and not self.unsandboxed:
             raise SandboxUnavailable(
                 f"cannot sandbox the student's code: {why}. Install bubblewrap, or grade "
                 f"unprotected with `course autograde --unsandboxed` (see README).")
         self.boxed = why is None
+        self.kernel_name = (self.kernel_name or nb.metadata.get("kernelspec", {}).get("name")
+                            or "python3")
         self.nb = nb
         self.resources = resources
         self.reset_execution_trackers()
@@ -248,11 +254,9 @@ class Execute(_StockExecute):
         run = self._tmp / f"student{self._restarts}"
         work = run / "work"
         submission = self._submission_dir()
+        work.mkdir(parents=True)
         if submission is not None and submission.is_dir():
-            shutil.copytree(submission, work, symlinks=True,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-        else:
-            work.mkdir(parents=True)
+            _copy_folder(submission, work, self.copy_limit)
         if self.boxed:
             hide = [p for p in (self._course_root(), str(submission.resolve())
                                 if submission else None) if p]
@@ -487,6 +491,29 @@ class Execute(_StockExecute):
     def _error(ename, evalue) -> NotebookNode:
         return nbformat.v4.new_output("error", ename=ename, evalue=evalue,
                                       traceback=[f"{ename}: {evalue}"])
+
+
+def _copy_folder(source: Path, target: Path, limit: int) -> None:
+    """The submission's folder (its notebook and data files), at most ``limit`` bytes; links
+    are copied as links (they point nowhere in the box) and hidden folders are left out."""
+    used = 0
+    for root, dirs, files in os.walk(source):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
+        rel = Path(root).relative_to(source)
+        (target / rel).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            path = Path(root) / name
+            try:
+                if path.is_symlink():
+                    os.symlink(os.readlink(path), target / rel / name)
+                    continue
+                size = path.stat().st_size
+                if used + size > limit:
+                    continue
+                shutil.copy2(path, target / rel / name)
+                used += size
+            except OSError:
+                continue
 
 
 def _size(out) -> int:

@@ -161,7 +161,13 @@ class SandboxedKernelManager(AsyncKernelManager):
         for parent in reversed(Path(scratch).parents):
             if any(str(parent).startswith(h.rstrip("/") + "/") for h in hidden):
                 box += ["--perms", "0755", "--dir", str(parent)]
-        box += ["--bind", scratch, scratch, "--proc", "/proc", "--dev", "/dev",
+        box += ["--bind", scratch, scratch, "--proc", "/proc", "--dev", "/dev"]
+        # hidden folders other than the temp ones are empty and read-only
+        for path in sorted({os.path.realpath(p) for p in hidden if os.path.isdir(p)}):
+            if path not in ("/", "/tmp", "/var/tmp", "/dev/shm") and not any(
+                    scratch.startswith(path.rstrip("/") + "/") for _ in [0]):
+                box += ["--remount-ro", path]
+        box += [
                 "--chdir", self.workdir or scratch]
         env = {"HOME": home, "PATH": os.pathsep.join([os.path.dirname(sys.executable),
                                                       "/usr/local/bin", "/usr/bin", "/bin"]),
