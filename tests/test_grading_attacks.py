@@ -28,6 +28,8 @@ student             submission                                            expect
                     connection to a listener on 127.0.0.1, a fork bomb, a  gradebook rows
                     50 GB allocation (own cell), a 20 MB print (own cell), unchanged, no
                     and the last answer kills its own kernel               connection
+``loop-call``       the solution, but the first answer loops forever when   all but the first
+                    called (by its checks, then by the demo cells)         exercise; one timeout
 ``odd``             honest but odd: float32 / list results, warnings,    full marks
                     prints, an extra helper, a file written in the cwd
 ==================  ========================================================================
@@ -294,6 +296,19 @@ def _build(chapter: str, course: Path, port: int) -> dict:
     nbformat.write(nb, folder / "escape.ipynb")
     plan["escape"] = "all but last"
 
+    # loop-call: the first answer loops forever when called (by the checks, then by demo cells)
+    replace = dict(solution)
+    replace[first] = solution[first] + (
+        f"\n_honest_{first} = {first}\n"
+        f"def {first}(*args, **kwargs):\n"
+        f"    while True:\n"
+        f"        try:\n"
+        f"            pass\n"
+        f"        except BaseException:\n"
+        f"            pass\n")
+    nbformat.write(fill_answers(blank_nb, source_nb, replace), folder / "loop-call.ipynb")
+    plan["loop-call"] = "all but first"
+
     # odd: honest, with float32/list results, warnings, prints, a helper, a file
     replace = {name: solution[name] + f"\n{name} = _odd({name})\n" for name in answers}
     replace[first] = ODD + replace[first]
@@ -381,6 +396,18 @@ def test_escape_attempts_score_what_the_honest_checks_give(chapter):
     last_test = chapter["pairs"][chapter["answers"][-1]]
     expected = {t: (0.0 if t == last_test else m) for t, m in chapter["max"].items()}
     assert chapter["scores"]["escape"] == expected, _describe(chapter, "escape")
+
+
+def test_a_function_that_loops_when_called_costs_one_timeout(chapter):
+    first_test = chapter["pairs"][chapter["answers"][0]]
+    expected = {t: (0.0 if t == first_test else m) for t, m in chapter["max"].items()}
+    assert chapter["scores"]["loop-call"] == expected, _describe(chapter, "loop-call")
+    name = chapter["course"].name
+    nb = nbformat.read(chapter["course"] / "autograded" / "loop-call" / name / f"{name}.ipynb",
+                       as_version=4)
+    timeouts = [c for c in nb.cells if c.cell_type == "code" and any(
+        o.output_type == "error" and o.ename == "CellTimeoutError" for o in c.outputs)]
+    assert len(timeouts) == 1, [c.source[:80] for c in timeouts]
 
 
 def test_other_students_gradebook_rows_are_unchanged(chapter):

@@ -12,6 +12,7 @@ import json as _json
 import warnings as _warnings
 
 PREFIX = "\x00course-rpc\x00"
+RNG_CACHE = {}
 _handles = {}
 _counter = [0]
 
@@ -58,9 +59,17 @@ def _user_ns():
 
 def _op(request):
     op = request["op"]
-    if op == "lookup":
+    if op == "lookup":  # a new test cell: the Generators of the last one are forgotten
+        RNG_CACHE.clear()
         ns = _user_ns()
-        return {"names": {n: encode(ns[n], _register) for n in request["names"] if n in ns}}
+        names = {}
+        for name in request["names"]:
+            if name in ns:
+                try:
+                    names[name] = encode(ns[name], _register)
+                except Exception:  # noqa: BLE001 (too big or too deep: a handle then)
+                    names[name] = _register(ns[name])
+        return {"names": names}
     target = _handles[request["target"]] if "target" in request else None
     if op == "call":
         args = decode(request["args"], _on_tag)
@@ -94,6 +103,11 @@ def serve(request_text):
                                                   "stop": isinstance(error, StopIteration),
                                                   "message": str(error)[:2000]}}
     answer["warnings"] = [[w.category.__name__, str(w.message)[:2000]] for w in caught[:20]]
+    try:
+        answer["rngs"] = {ref: encode(g.bit_generator.state, _register)
+                          for ref, g in RNG_CACHE.items()}
+    except Exception:  # noqa: BLE001
+        pass
     try:
         text = dumps(answer)
     except Exception as error:  # noqa: BLE001

@@ -102,7 +102,7 @@ def _is_answer(cell) -> bool:
 
 
 def bound_names(source: str) -> tuple[set[str], set[str]]:
-    """(names a cell binds other than by import, names it binds by import)."""
+    """(module-level names a cell binds other than by import, names it imports)."""
     try:
         from IPython.core.inputtransformer2 import TransformerManager
 
@@ -110,16 +110,23 @@ def bound_names(source: str) -> tuple[set[str], set[str]]:
     except (SyntaxError, ValueError):
         return set(), set()
     bound, imported = set(), set()
-    for node in ast.walk(tree):
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp,
+              ast.SetComp, ast.DictComp, ast.GeneratorExp)
+    todo = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+            continue
+        if isinstance(node, scopes):
+            continue
         if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
             bound.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            bound.add(node.name)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                imported.add((alias.asname or alias.name).split(".")[0])
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            imported.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.Global):
             bound.update(node.names)
+        todo.extend(ast.iter_child_nodes(node))
     return bound, imported
 
 
@@ -132,13 +139,40 @@ def student_names(source_nb) -> set[str]:
         if cell.cell_type != "code" or _is_test(cell):
             continue
         bound, imported = bound_names(cell.source)
+        if _is_locked_code(cell) or imported:
+            locked |= imported
         if _is_locked_code(cell):
-            locked |= bound | imported
+            locked |= bound
         elif _is_answer(cell):
             answers |= bound
         else:
             others |= bound
     return answers | (others - locked)
+
+
+#: What ``course_lib.checks`` gives test cells: always the check kernel's own.
+CHECK_NAMES = ("CheckFailed", "check_close", "check_shape", "check_type", "check_true",
+               "check_probabilities", "passed")
+
+
+def import_prelude(source_nb) -> str:
+    """The import statements of the instructor's non-answer cells, each in its own ``try``,
+    after the checks' names: run in the check kernel before anything else."""
+    lines = [f"from course_lib.checks import {', '.join(CHECK_NAMES)}"]
+    for cell in (source_nb.cells if source_nb is not None else []):
+        if cell.cell_type != "code" or _is_answer(cell) or _is_test(cell):
+            continue
+        try:
+            from IPython.core.inputtransformer2 import TransformerManager
+
+            tree = ast.parse(TransformerManager().transform_cell(cell.source))
+        except (SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                statement = ast.unparse(node)
+                lines.append(f"try:\n    {statement}\nexcept Exception:\n    pass")
+    return "\n".join(lines) + "\n"
 
 
 class Execute(_StockExecute):
@@ -182,7 +216,7 @@ class Execute(_StockExecute):
         self.nb = nb
         self.resources = resources
         self.reset_execution_trackers()
-        self._tmp = Path(tempfile.mkdtemp(prefix="course-grading-"))
+        self._tmp = Path(tempfile.mkdtemp(prefix="course-box-"))
         self._tmp.chmod(0o711)  # the box's user must reach its scratch folder inside
         self._restarts = 0
         self._replay: list[str] = []
@@ -295,7 +329,11 @@ class Execute(_StockExecute):
             if path.exists():
                 source_nb = nbformat.read(path, as_version=4)
         self._names = student_names(source_nb) if source_nb is not None else set()
+        self._names -= set(CHECK_NAMES)
         await self._check_silent(f"import course_lib.grading.bridge as {_BRIDGE}")
+        # the instructor's imports, from the source notebook: a chapter whose set-up cell is
+        # not read-only still gets numpy, the checks and its classes here, never the student's
+        await self._check_silent(import_prelude(source_nb))
         await self._connect_bridge()
 
     async def _launch(self, km, cwd):
@@ -349,6 +387,18 @@ class Execute(_StockExecute):
             if not await self._silent(self.kc, source, self.timeout):
                 break
         if self.check_kc is not None:
+            names = await self._check_eval(f"{_BRIDGE}.timed_out_names()")
+            try:
+                names = ast.literal_eval(names) if names else []
+            except (ValueError, SyntaxError):
+                names = []
+            for name in names:
+                if isinstance(name, str) and name.isidentifier():
+                    # calls into a function that already ran out of time fail at once
+                    await self._silent(self.kc, (
+                        f"def {name}(*args, **kwargs):\n"
+                        f"    raise TimeoutError('{name} ran too long when the checks called "
+                        f"it, and is not run again')\n"), 10)
             await self._connect_bridge()
 
     # -- running cells --------------------------------------------------------------------

@@ -37,6 +37,13 @@ TRUSTED_PREFIX = "course_lib."
 UNTRUSTED_MODULES = ("course_lib.checks", "course_lib.grading")
 
 
+#: The student's side keeps each Generator a test passed, by the test's reference, so that a
+#: lazy generator of batches draws from the same stream across calls (the agent sets a dict).
+RNG_CACHE = None
+#: The check side is told of each Generator it sends (to copy the student's draws back).
+ON_RNG = None
+
+
 class WireError(ValueError):
     """A message that is not plain data as defined above."""
 
@@ -71,10 +78,22 @@ def _trusted_class(cls) -> bool:
             and not module.startswith(UNTRUSTED_MODULES))
 
 
+_TYPE_MODULES = ("builtins", "numpy", "pandas", "course_lib")
+_BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
+
+
+def _referable(cls) -> bool:
+    module = getattr(cls, "__module__", "") or ""
+    return module.split(".")[0] in _TYPE_MODULES and not module.startswith(UNTRUSTED_MODULES)
+
+
 def encode(value, on_other, _depth=0, _count=None):
-    """``value`` as a JSON-able tree; ``on_other(obj)`` gives the node of anything else."""
+    """``value`` as a JSON-able tree; ``on_other(obj)`` gives the node of anything else.
+
+    A course object already being encoded higher up (a model's history pointing back at the
+    model) is sent as ``on_other`` gives it, as is one whose state cannot be sent."""
     if _count is None:
-        _count = [0]
+        _count = [0, set()]
     _count[0] += 1
     if _count[0] > MAX_NODES or _depth > MAX_DEPTH:
         raise WireError("the value is too large or too deeply nested to send")
@@ -99,7 +118,7 @@ def encode(value, on_other, _depth=0, _count=None):
     if kind is np.ndarray or (isinstance(value, np.ndarray) and kind.__module__.startswith("numpy")):
         array = np.asarray(value)
         if _plain_dtype(array.dtype):
-            return {"t": "nd", "v": _npy(np.ascontiguousarray(array))}
+            return {"t": "nd", "v": _npy(array.copy(order="C"))}
         if array.dtype.hasobject and array.dtype.names is None:
             return {"t": "ndobj", "shape": list(array.shape),
                     "v": [encode(item, on_other, deeper, _count) for item in array.ravel()]}
@@ -112,14 +131,34 @@ def encode(value, on_other, _depth=0, _count=None):
                                    for k, v in value.items()]}
     if kind is range:
         return {"t": "range", "v": [value.start, value.stop, value.step]}
+    if isinstance(value, type) and _referable(value):
+        return {"t": "type", "module": value.__module__, "name": value.__qualname__}
+    if kind is np.dtype or isinstance(value, np.dtype):
+        if _plain_dtype(value):
+            return {"t": "dtype", "v": value.str}
+    if kind is np.random.Generator:
+        bitgen = value.bit_generator
+        if ON_RNG is not None:
+            ON_RNG(value)
+        return {"t": "rng", "name": type(bitgen).__name__, "ref": str(id(value)),
+                "state": encode(bitgen.state, on_other, deeper, _count)}
     module = kind.__module__ or ""
     if module.split(".")[0] == "pandas" and kind.__name__ in ("DataFrame", "Series", "Index",
                                                               "RangeIndex"):
         return _encode_pandas(value, on_other, deeper, _count)
     if _trusted_class(kind) and hasattr(value, "__dict__") and not hasattr(kind, "__slots__") \
-            and not callable(value) and not isinstance(value, type):
+            and not isinstance(value, type):
+        if id(value) in _count[1]:
+            return on_other(value)
+        _count[1].add(id(value))
+        try:
+            state = encode(dict(vars(value)), on_other, deeper, _count)
+        except WireError:
+            return on_other(value)
+        finally:
+            _count[1].discard(id(value))
         return {"t": "obj", "module": kind.__module__, "name": kind.__qualname__,
-                "state": encode(dict(vars(value)), on_other, deeper, _count)}
+                "state": state}
     return on_other(value)
 
 
@@ -199,6 +238,25 @@ def decode(node, on_tag, _depth=0):
         return range(int(v[0]), int(v[1]), int(v[2]))
     if tag.startswith("pd."):
         return _decode_pandas(node, on_tag, deeper)
+    if tag == "type":
+        return _decode_type(node)
+    if tag == "dtype":
+        dtype = np.dtype(str(v))
+        if not _plain_dtype(dtype):
+            raise WireError("bad dtype")
+        return dtype
+    if tag == "rng":
+        name = node.get("name")
+        if name not in _BIT_GENERATORS:
+            raise WireError("unknown bit generator")
+        ref = str(node.get("ref"))
+        if RNG_CACHE is not None and ref in RNG_CACHE:
+            return RNG_CACHE[ref]  # the same Generator as last time, in its current state
+        generator = np.random.Generator(getattr(np.random, name)())
+        generator.bit_generator.state = decode(node["state"], on_tag, deeper)
+        if RNG_CACHE is not None:
+            RNG_CACHE[ref] = generator
+        return generator
     if tag == "obj":
         return _decode_object(node, on_tag, deeper)
     return on_tag(node)
@@ -254,6 +312,22 @@ def _index(node, on_tag, depth):
     if isinstance(value, pd.Index):
         return value
     raise WireError("bad index")
+
+
+def _decode_type(node):
+    import importlib
+
+    module_name, qualname = node.get("module"), node.get("name")
+    if not (isinstance(module_name, str) and isinstance(qualname, str)
+            and module_name.split(".")[0] in _TYPE_MODULES
+            and not module_name.startswith(UNTRUSTED_MODULES)):
+        raise WireError("types of this module are not sent")
+    target = importlib.import_module(module_name)
+    for part in qualname.split("."):
+        target = getattr(target, part)
+    if not isinstance(target, type):
+        raise WireError("not a type")
+    return target
 
 
 def _decode_object(node, on_tag, depth):
