@@ -17,8 +17,11 @@ A "restorer" run before the checks can itself be patched. So no verdict is compu
   memory, processes, file size and CPU). It runs every cell that is not a test cell: answers,
   demo cells, and the read-only set-up cells (so the student's code has its imports);
 - a **check kernel**, which only ever runs instructor code: the read-only set-up cells and the
-  test cells (restored from the gradebook by ``RestoreTestCells``). Its working folder is a copy
-  of the chapter's *source* folder, never the submission's. Before each test cell,
+  test cells (restored from the gradebook by ``RestoreTestCells``), after the import statements
+  of the instructor's own non-answer cells (so a chapter whose set-up cell is not read-only
+  still gets its ``numpy`` and checks here, never the student's) and the names of
+  ``course_lib.checks``. Its working folder is a copy of the chapter's *source* folder, never
+  the submission's. Before each test cell,
   :func:`course_lib.grading.bridge.prepare` binds the names the cell reads that the student's
   cells define (the answer's function, a demo cell's data) to copies of plain data or to
   proxies that call into the student kernel with plain data (see ``bridge`` and ``wire``: no
@@ -43,9 +46,14 @@ Bounded cost
 
 Limits (what this does not do)
 ------------------------------
-- Test cells must talk to student code through plain data: NumPy arrays and scalars, Python
-  numbers, strings, lists/tuples/dicts/sets, pandas tables, ``course_lib`` objects (copied by
-  value) and proxies for anything else (calls, attributes, items, iteration, ``len``, ``str``).
+- Test cells must talk to student code through plain data: NumPy arrays, scalars and dtypes,
+  Python numbers, strings, lists/tuples/dicts/sets, pandas tables, NumPy ``Generator``s (the
+  student's draws are copied back, and a lazy generator keeps drawing from the same stream
+  within a test cell), classes of builtins/numpy/pandas/course_lib, ``course_lib`` objects
+  (copied by value) and proxies for anything else (calls, attributes, items, iteration,
+  ``len``, ``str``). A test's own function passed to student code is called back in the check
+  kernel. Copy-back of changed inputs covers arrays, lists, dicts, Generators and the columns
+  of tables, not the attributes of objects.
   A test that compares a student object with ``==``, or needs ``isinstance`` on a student's own
   class, sees the proxy, not the object. Names that only a *test* cell defines do not exist in
   the student kernel (demo cells cannot use them).

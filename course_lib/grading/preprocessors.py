@@ -17,11 +17,12 @@ test cell, so a correct     (``file:line: SomeWarning: message`` plus its source
 answer that triggers a      the scores are saved; anything else on stderr, and every raised
 DeprecationWarning scores   error, still fails the cell
 zero
-a runaway cell is           :class:`Execute` keeps nbgrader's interrupt-and-continue, and when the
-interrupted, but a kernel   kernel ignores the interrupt (a bare ``except:`` around the loop) or
-that ignores the interrupt  dies, it restarts the kernel and replays the cells that had run, so
-(or dies) fails the whole   one runaway or crashing cell costs one exercise
-notebook
+student code runs in the    :class:`Execute` (``execute.py``) runs the student's cells in a
+grader's kernel: it can     bubblewrap-sandboxed kernel and the set-up and test cells in a
+switch the checks off,      separate check kernel that reaches student code through plain data
+write the gradebook, loop   only; a runaway or crashing cell costs its exercise once, a killed
+or crash the grading        kernel is restarted and the completed cells replayed, output is
+                            capped per cell and a submission has a time budget
 the feedback HTML shows     :class:`CleanFeedback` replaces each test cell by a one-line verdict:
 the test cells, hidden      passed or failed, the points, and for a failure the message of the
 tests and tracebacks        failed check only (never hidden code, tracebacks or hidden values)
