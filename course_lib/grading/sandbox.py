@@ -119,6 +119,10 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.ip = str(run / "kernel")
         self.connection_file = str(run / "kernel.json")
         self.uid = _pick_uid()
+        # a signal from outside may not reach the kernel inside the box's pid namespace; an
+        # interrupt_request on the control channel makes the kernel signal itself
+        if self.kernel_spec is not None:
+            self.kernel_spec.interrupt_mode = "message"
 
     def _chown(self, path: Path) -> None:
         if self.uid is None:
