@@ -208,6 +208,12 @@ def test_a_loop_that_swallows_the_interrupt_costs_only_its_cell():
     assert nb.cells[2].outputs[0].text == "42\n"
 
 
+def test_a_timed_out_cell_is_interrupted_and_keeps_what_it_defined():
+    nb = _run_cells("x = 5\nimport time\ntime.sleep(60)", "print(x)", timeout=3)
+    assert "CellTimeoutError" in _errors(nb.cells[0])
+    assert nb.cells[1].outputs[0].text == "5\n"
+
+
 def test_a_kernel_that_fails_to_start_is_started_again(monkeypatch):
     # what two kernels racing for one port look like
     from course_lib.grading import sandbox
