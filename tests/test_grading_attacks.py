@@ -21,7 +21,7 @@ student             submission                                            expect
                     ``print``), and writes ``numpy.py`` and a
                     ``course_lib/`` package beside the notebook, all only
                     when it detects the grader (env, argv, cwd, parent)
-``escape``          the solution, plus: ``sqlite3`` UPDATE of every        full marks but the
+``escape``          the solution, plus cells that try: ``sqlite3`` UPDATE of every       full marks but the
                     ``gradebook.db`` it can find (known path and           last exercise;
                     ``find /``), writes into the course folder and other   course files and
                     students' ``submitted/``/``autograded/`` files, a TCP  other students'
@@ -136,7 +136,7 @@ import glob as _glob, os as _os, socket as _socket, sqlite3 as _sqlite3, subproc
 _targets = [{course!r} + "/gradebook.db"]
 try:
     _targets += _sp.run(["find", "/", "-name", "gradebook.db"], capture_output=True,
-                        text=True, timeout=10).stdout.split()
+                        text=True, timeout=4).stdout.split()
 except Exception:
     pass
 for _p in _targets:
@@ -168,7 +168,7 @@ for _i in range(5000):
     except OSError:
         break
     if _pid == 0:
-        _time.sleep(2)
+        _time.sleep(1)
         _os._exit(0)
     _kids.append(_pid)
 for _k in _kids:
@@ -285,12 +285,12 @@ def _build(chapter: str, course: Path, port: int) -> dict:
     solution = {name: next(c.source for c in source_nb.cells if grade_id(c) == name)
                 for name in answers}
     replace = dict(solution)
-    replace[first] = ESCAPE.format(course=str(course), victims=victims, port=port) + \
-        solution[first]
     replace[last] = solution[last] + "\n" + KILL
     nb = fill_answers(blank_nb, source_nb, replace)
     position = next(i for i, c in enumerate(nb.cells) if grade_id(c) == first) + 1
     nb.cells[position:position] = [
+        nbformat.v4.new_code_cell(ESCAPE.format(course=str(course), victims=victims,
+                                                port=port)),
         nbformat.v4.new_code_cell("import numpy as _np\n_huge = _np.ones(50 * 10**9 // 8)\n"),
         nbformat.v4.new_code_cell("print('x' * 20_000_000)\n")]
     nbformat.write(nb, folder / "escape.ipynb")
