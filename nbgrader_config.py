@@ -7,6 +7,9 @@ the tests and ``nbgrader`` run by hand in this directory all grade the same way:
   ``submitted/``, ``autograded/``, ``feedback/`` and ``gradebook.db`` are made here and ignored
   by git;
 - per-cell timeout: 60 s (``DEFAULT_TIMEOUT``); a runaway cell fails, the rest still scores;
+- each submission's own cells run in a bubblewrap sandbox, its test cells in a separate check
+  kernel (``course_lib/grading/execute.py``); without bubblewrap grading refuses to run unless
+  ``course autograde --unsandboxed`` (or ``c.Execute.unsandboxed = True``);
 - deleted, edited or duplicated test cells are restored from the gradebook, once each;
 - Python warnings on stderr are stripped before scoring (other stderr output still fails);
 - feedback shows, per exercise, pass/fail, points and the failed check's message only.

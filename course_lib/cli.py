@@ -55,6 +55,11 @@ def cmd_check(args) -> int:
 
 def cmd_autograde(args) -> int:
     overrides = {"Execute.timeout": args.timeout} if args.timeout else {}
+    if args.unsandboxed:
+        overrides["Execute.unsandboxed"] = True
+        _say("WARNING: --unsandboxed: if bubblewrap is missing, the students' code runs with "
+             "your rights and can read and write the course folder and the gradebook and use "
+             "the network (the checks still run in their own kernel).")
     scores = course.autograde(_root(args), args.chapter, args.submissions,
                               students=args.student or None, progress=_say, **overrides)
     _say(f"autograded {len(scores)} submission(s) of {args.chapter}")
@@ -145,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("submissions", nargs="?", help="folder or .zip of <student_id>.ipynb")
     p.add_argument("--student", action="append", help="grade only this student (repeatable)")
     p.add_argument("--timeout", type=int, help="per-cell timeout in seconds for this run")
+    p.add_argument("--unsandboxed", action="store_true",
+                   help="grade even where bubblewrap is not available (UNSAFE: the students' "
+                        "code then runs with your rights; see the README)")
     p.set_defaults(func=cmd_autograde)
 
     p = sub.add_parser("feedback", help="produce the feedback HTML of autograded submissions",

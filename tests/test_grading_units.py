@@ -184,13 +184,14 @@ def test_a_duplicated_answer_counts_once_the_last_copy():
 
 
 # --------------------------------------------------------------------------------------------
-# Execute: a kernel that ignores the interrupt, or dies, costs one cell
+# Execute: a kernel that ignores the interrupt, or dies, costs one cell; the box
 # --------------------------------------------------------------------------------------------
-def _run_cells(*sources, timeout=2):
+def _run_cells(*sources, timeout=2, path=None):
     nb = new_notebook(cells=[new_code_cell(s) for s in sources])
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3",
                               "language": "python"}
-    Execute(timeout=timeout, iopub_timeout=2).preprocess(nb, {"metadata": {"path": "."}})
+    Execute(timeout=timeout, iopub_timeout=2).preprocess(
+        nb, {"metadata": {"path": str(path) if path else "."}})
     return nb
 
 
@@ -207,36 +208,40 @@ def test_a_loop_that_swallows_the_interrupt_costs_only_its_cell():
     assert nb.cells[2].outputs[0].text == "42\n"
 
 
-def test_a_kernel_that_fails_to_start_is_started_again(monkeypatch):
-    # what two kernels racing for one port look like to nbclient
-    from nbclient import NotebookClient
+def test_a_timed_out_cell_is_interrupted_and_keeps_what_it_defined():
+    nb = _run_cells("x = 5\nimport time\ntime.sleep(60)", "print(x)", timeout=3)
+    assert "CellTimeoutError" in _errors(nb.cells[0])
+    assert nb.cells[1].outputs[0].text == "5\n"
 
-    start = NotebookClient.async_start_new_kernel_client
+
+def test_a_kernel_that_fails_to_start_is_started_again(monkeypatch):
+    # what two kernels racing for one port look like
+    from course_lib.grading import sandbox
+
+    start = sandbox.SandboxedKernelManager.start_kernel
     failures = []
 
-    async def flaky_start(self):
+    async def flaky_start(self, **kwargs):
         if not failures:
             failures.append(1)
             raise RuntimeError("Kernel died before replying to kernel_info")
-        return await start(self)
+        return await start(self, **kwargs)
 
-    monkeypatch.setattr(NotebookClient, "async_start_new_kernel_client", flaky_start)
-    monkeypatch.setattr(NotebookClient, "start_new_kernel_client", run_sync(flaky_start))
+    monkeypatch.setattr(sandbox.SandboxedKernelManager, "start_kernel", flaky_start)
     nb = _run_cells("print(6 * 7)")
     assert failures == [1] and nb.cells[0].outputs[0].text == "42\n"
 
 
 def test_a_notebook_that_fails_after_its_cells_started_is_not_run_twice(monkeypatch):
     calls = []
-    original = Execute.async_execute_cell
+    original = Execute._run_student
 
     async def crash(self, *args, **kwargs):
         calls.append(1)
         await original(self, *args, **kwargs)
         raise RuntimeError("something else went wrong")
 
-    monkeypatch.setattr(Execute, "async_execute_cell", crash)
-    monkeypatch.setattr(Execute, "execute_cell", run_sync(crash))
+    monkeypatch.setattr(Execute, "_run_student", crash)
     with pytest.raises(RuntimeError, match="something else"):
         _run_cells("x = 1")
     assert calls == [1]
@@ -246,6 +251,32 @@ def test_a_kernel_that_dies_costs_only_its_cell():
     nb = _run_cells("answer = 7", "import os\nos._exit(1)", "print(answer)", timeout=20)
     assert _errors(nb.cells[1]) == ["DeadKernelError"]
     assert nb.cells[2].outputs[0].text == "7\n"
+
+
+def test_the_student_kernel_is_boxed(tmp_path):
+    (tmp_path / "data.txt").write_text("mine")
+    secret = ROOT / "solutions"
+    nb = _run_cells(
+        "import os, socket\nprint(open('data.txt').read())",
+        f"print(os.path.exists({str(secret)!r}))",
+        f"open({str(ROOT / 'owned.txt')!r}, 'w')",
+        "socket.create_connection(('127.0.0.1', 22), timeout=2)",
+        "print('x' * 1_000_000)", path=tmp_path, timeout=20)
+    assert nb.cells[0].outputs[0].text == "mine\n"
+    assert nb.cells[1].outputs[0].text == "False\n"
+    assert _errors(nb.cells[2]) in (["OSError"], ["PermissionError"], ["FileNotFoundError"])
+    assert not (ROOT / "owned.txt").exists()
+    assert _errors(nb.cells[3]) in (["ConnectionRefusedError"], ["OSError"])
+    text = "".join(o.get("text", "") for o in nb.cells[4].outputs)
+    assert len(text) < 101_000 and "output cut" in text
+
+
+def test_grading_refuses_to_run_unboxed_without_the_flag():
+    from course_lib.grading.execute import SandboxUnavailable
+
+    nb = new_notebook(cells=[new_code_cell("1")])
+    with pytest.raises(SandboxUnavailable, match="--unsandboxed"):
+        Execute(use_sandbox=False).preprocess(nb, {"metadata": {"path": "."}})
 
 
 # --------------------------------------------------------------------------------------------

@@ -48,6 +48,9 @@ def configure(c, *, timeout: int | None = None, db_url: str | None = None) -> No
     c.Execute.timeout = DEFAULT_TIMEOUT if timeout is None else int(timeout)
     c.Execute.interrupt_on_timeout = True
     c.Execute.kernel_name = "python3"
+    # Each submission: student kernel in bubblewrap, checks in a separate kernel (execute.py);
+    # without bubblewrap grading refuses unless `course autograde --unsandboxed`.
+    c.Execute.submission_budget = 900
 
     # Autograde = sanitize (restore what students must not change) then execute and score.
     c.Autograde.sanitize_preprocessors = [

@@ -17,11 +17,12 @@ test cell, so a correct     (``file:line: SomeWarning: message`` plus its source
 answer that triggers a      the scores are saved; anything else on stderr, and every raised
 DeprecationWarning scores   error, still fails the cell
 zero
-a runaway cell is           :class:`Execute` keeps nbgrader's interrupt-and-continue, and when the
-interrupted, but a kernel   kernel ignores the interrupt (a bare ``except:`` around the loop) or
-that ignores the interrupt  dies, it restarts the kernel and replays the cells that had run, so
-(or dies) fails the whole   one runaway or crashing cell costs one exercise
-notebook
+student code runs in the    :class:`Execute` (``execute.py``) runs the student's cells in a
+grader's kernel: it can     bubblewrap-sandboxed kernel and the set-up and test cells in a
+switch the checks off,      separate check kernel that reaches student code through plain data
+write the gradebook, loop   only; a runaway or crashing cell costs its exercise once, a killed
+or crash the grading        kernel is restarted and the completed cells replayed, output is
+                            capped per cell and a submission has a time budget
 the feedback HTML shows     :class:`CleanFeedback` replaces each test cell by a one-line verdict:
 the test cells, hidden      passed or failed, the points, and for a failure the message of the
 tests and tracebacks        failed check only (never hidden code, tracebacks or hidden values)
@@ -31,20 +32,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from queue import Empty
-from time import monotonic
 
 import nbformat
-import zmq
 from nbformat.notebooknode import NotebookNode
-from jupyter_core.utils import ensure_async, run_sync
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from traitlets import Integer, List, Unicode
 
 from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import Execute as _StockExecute
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 __all__ = ["RestoreTestCells", "StripHarmlessWarnings", "Execute", "CleanFeedback",
@@ -236,91 +231,9 @@ class StripHarmlessWarnings(NbGraderPreprocessor):
 
 
 # --------------------------------------------------------------------------------------------
-# Autograding: runaway cells
+# Autograding: two kernels, the student's in a sandbox (see execute.py)
 # --------------------------------------------------------------------------------------------
-class Execute(_StockExecute):
-    """nbgrader's Execute, plus recovery from a kernel that ignores the timeout interrupt or dies.
-
-    On a timeout nbgrader interrupts the kernel, records ``CellTimeoutError`` in the cell and
-    goes on. But a loop that swallows ``KeyboardInterrupt`` (``while True: try: ... except:
-    pass`` is a common student pattern) never goes idle, nbclient then raises
-    ``CellTimeoutError`` out of the run and nbgrader fails the whole notebook; a kernel killed
-    by the student's code (``os._exit``, memory) does the same with ``DeadKernelError``. Here
-    both cost only the cell: the error is recorded in it, the kernel is restarted and the code
-    cells that ran before are executed again silently (their recorded outputs are kept), so the
-    following exercises are graded normally.
-    """
-
-    timeout = Integer(
-        60, allow_none=True,
-        help="Seconds a single cell may run before it is interrupted and marked as failed.",
-    ).tag(config=True)
-
-    startup_attempts = Integer(
-        3, help="How often to try starting the kernel before the notebook counts as failed.",
-    ).tag(config=True)
-
-    def preprocess(self, nb, resources=None, km=None):
-        # Two kernels started at the same moment (parallel grading runs) can race for the same
-        # free port: zmq says "Address already in use" and the kernel dies before it answers
-        # kernel_info. Nothing of the notebook has run then, so starting again is safe.
-        for attempt in range(1, self.startup_attempts + 1):
-            self._replay: list[str] = []
-            self._cells_started = False
-            try:
-                return super().preprocess(nb, resources, km)
-            except (RuntimeError, zmq.ZMQError) as error:
-                if self._cells_started or attempt == self.startup_attempts:
-                    raise
-                self.log.warning("The kernel did not start (%s); trying again (%d of %d)",
-                                 error, attempt + 1, self.startup_attempts)
-
-    async def async_execute_cell(self, cell, cell_index, execution_count=None,
-                                 store_history=True):
-        self._cells_started = True
-        try:
-            result = await super().async_execute_cell(cell, cell_index, execution_count,
-                                                      store_history)
-        except (CellTimeoutError, DeadKernelError) as error:
-            self.log.warning("Cell %d: %s; restarting the kernel and replaying %d cells",
-                             cell_index, type(error).__name__, len(self._replay))
-            cell.outputs.append(self._error_output(error))
-            await self._restart_and_replay()
-            return cell
-        if cell.cell_type == "code":
-            self._replay.append(cell.source)
-        return result
-
-    # nbclient binds the synchronous wrapper to its own coroutine; rebind it to ours
-    execute_cell = run_sync(async_execute_cell)
-
-    def _error_output(self, error) -> NotebookNode:
-        if isinstance(error, DeadKernelError):
-            ename, evalue = "DeadKernelError", "The kernel died while running this cell."
-        else:
-            ename = self.error_on_timeout.get("ename", "CellTimeoutError")
-            evalue = f"The cell ran longer than {self.timeout} s and was stopped."
-        return nbformat.v4.new_output("error", ename=ename, evalue=evalue,
-                                      traceback=[f"{ename}: {evalue}"])
-
-    async def _restart_and_replay(self) -> None:
-        await ensure_async(self.km.restart_kernel(now=True))
-        await ensure_async(self.kc.wait_for_ready(timeout=self.startup_timeout))
-        for source in self._replay:
-            msg_id = self.kc.execute(source, store_history=False, allow_stdin=False)
-            await self._wait_reply(msg_id, self.timeout)
-
-    async def _wait_reply(self, msg_id: str, seconds) -> bool:
-        deadline = monotonic() + (seconds or 1e9)
-        while (remaining := deadline - monotonic()) > 0:
-            try:
-                reply = await ensure_async(self.kc.shell_channel.get_msg(timeout=remaining))
-            except Empty:
-                break
-            if reply.get("parent_header", {}).get("msg_id") == msg_id:
-                return True
-        self.log.warning("A replayed cell did not finish in %s s", seconds)
-        return False
+from .execute import Execute  # noqa: E402  (re-exported: the config names it from here)
 
 
 # --------------------------------------------------------------------------------------------
