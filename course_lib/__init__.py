@@ -17,6 +17,9 @@ student learns here carries over:
 ``model_selection``       train/test split, K-fold indices, cross-validated score
 ``datasets``              offline data sets and seeded generators for the course's stories
 ``checks``                what the notebooks' check cells call
+``standins``              stand-in classifiers that checks hand to a student's model factory
+``pretrained``            the pre-trained digits CNN shipped in assets/15_cnns
+``lab``                   JupyterLab for students, without nbgrader's instructor tools
 ``widgets``               the interactive explorers, one module per explorer
 ``keras``                 re-exports shaped like ``keras`` (``course_lib.keras.layers`` ...), so Keras
                           code runs here with only its imports changed
@@ -32,7 +35,8 @@ __version__ = "0.1.0"
 _SUBMODULES = {
     "activations", "losses", "optimizers", "initializers", "convolution", "gradients",
     "layers", "models", "callbacks", "metrics", "utils", "clustering", "decomposition",
-    "features", "model_selection", "datasets", "checks", "widgets", "keras",
+    "features", "model_selection", "datasets", "checks", "widgets", "keras", "standins",
+    "pretrained", "lab",
 }
 
 
