@@ -35,10 +35,11 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-# Run from a clone without installing: the package lives one level up.
+# Run from a clone without installing: the package lives one level up; foundation.py beside.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from course_lib.convolution import conv2d, conv2d_backward  # noqa: E402
+from foundation import conv2d_case  # noqa: E402
 from course_lib.datasets import load_digits_images  # noqa: E402
 from course_lib.layers import Conv2D, Dense, Flatten, MaxPooling2D  # noqa: E402
 from course_lib.models import Sequential  # noqa: E402
@@ -115,37 +116,9 @@ def epoch_runners(torch):
 
 
 def conv_runners(torch):
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(64, 28, 28, 8)).astype(np.float32)
-    kernel = (rng.normal(size=(3, 3, 8, 16)) * 0.1).astype(np.float32)
-    bias = np.zeros(16, dtype=np.float32)
-    grad_y = rng.normal(size=(64, 28, 28, 16)).astype(np.float32)
-
-    def ours():
-        y = conv2d(x, kernel, bias, strides=1, padding="same")
-        return y, conv2d_backward(grad_y, x, kernel, strides=1, padding="same")
-
-    if torch is None:
-        return ours, None, ""
-    xt = torch.from_numpy(x.transpose(0, 3, 1, 2).copy()).requires_grad_(True)
-    kt = torch.from_numpy(kernel.transpose(3, 2, 0, 1).copy()).requires_grad_(True)
-    bt = torch.from_numpy(bias.copy()).requires_grad_(True)
-    gt = torch.from_numpy(grad_y.transpose(0, 3, 1, 2).copy())
-
-    def reference():
-        xt.grad = kt.grad = bt.grad = None
-        out = torch.nn.functional.conv2d(xt, kt, bt, stride=1, padding=1)
-        out.backward(gt)
-        return out
-
-    # the two sides must compute the same thing before their times mean anything
-    y, (dx, dk, db) = ours()
-    yt = reference()
-    err = max(np.abs(y - yt.detach().numpy().transpose(0, 2, 3, 1)).max(),
-              np.abs(dx - xt.grad.numpy().transpose(0, 2, 3, 1)).max(),
-              np.abs(dk - kt.grad.numpy().transpose(2, 3, 1, 0)).max() / np.abs(dk).max(),
-              np.abs(db - bt.grad.numpy()).max() / np.abs(db).max())
-    return ours, reference, f"max difference {err:.1e}; aim < 2x"
+    """foundation.py's conv2d forward + backward, course_lib against PyTorch."""
+    ours, reference, err = conv2d_case(torch)
+    return ours, reference, "" if torch is None else f"max difference {err:.1e}; aim < 2x"
 
 
 def main(argv=None):
