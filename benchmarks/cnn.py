@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from foundation import conv2d_case  # noqa: E402
+from models import torch_training_epoch  # noqa: E402
 from course_lib.datasets import load_digits_images  # noqa: E402
 from course_lib.layers import Conv2D, Dense, Flatten, MaxPooling2D  # noqa: E402
 from course_lib.models import Sequential  # noqa: E402
@@ -95,22 +96,7 @@ def epoch_runners(torch):
     torch.manual_seed(0)
     net = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
                         nn.Linear(8 * 4 * 4, 10))
-    optimizer = torch.optim.Adam(net.parameters(), lr=LEARNING_RATE, eps=1e-7)
-    loss_fn = nn.CrossEntropyLoss()
-    xt = torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2)))  # NHWC -> NCHW
-    yt = torch.from_numpy(y.astype(np.int64))
-    generator = torch.Generator().manual_seed(0)
-
-    def reference():
-        net.train()
-        order = torch.randperm(len(xt), generator=generator)
-        for start in range(0, len(xt), BATCH_SIZE):
-            idx = order[start:start + BATCH_SIZE]
-            optimizer.zero_grad()
-            loss_fn(net(xt[idx]), yt[idx]).backward()
-            optimizer.step()
-
-    n_torch = sum(p.numel() for p in net.parameters())
+    reference, n_torch = torch_training_epoch(torch, net, x, y, LEARNING_RATE, BATCH_SIZE)
     note = f"{model.count_params()} vs {n_torch} parameters; aim < 1.2x"
     return ours, reference, note
 

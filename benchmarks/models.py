@@ -88,8 +88,14 @@ def torch_model(kind, torch):
 
 
 def torch_epoch_runner(kind, torch, x, y):
-    model = torch_model(kind, torch)
-    optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, eps=1e-7)
+    return torch_training_epoch(torch, torch_model(kind, torch), x, y, LEARNING_RATE)
+
+
+def torch_training_epoch(torch, model, x, y, learning_rate, batch_size=BATCH_SIZE):
+    """One shuffled epoch of ``model`` on NHWC images ``x`` and integer labels ``y`` with Adam
+    and cross-entropy, PyTorch's side of a course_lib ``fit(epochs=1)``. Returns the epoch
+    function and the model's parameter count (cnn.py uses it too)."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate, eps=1e-7)
     loss_fn = torch.nn.CrossEntropyLoss()
     xt = torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2)))  # NHWC -> NCHW
     yt = torch.from_numpy(y.astype(np.int64))
@@ -98,8 +104,8 @@ def torch_epoch_runner(kind, torch, x, y):
     def epoch():
         model.train()
         order = torch.randperm(len(xt), generator=generator)
-        for start in range(0, len(xt), BATCH_SIZE):
-            idx = order[start:start + BATCH_SIZE]
+        for start in range(0, len(xt), batch_size):
+            idx = order[start:start + batch_size]
             optimizer.zero_grad()
             loss = loss_fn(model(xt[idx]), yt[idx])
             loss.backward()
