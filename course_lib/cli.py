@@ -5,6 +5,8 @@
     course release                      regenerate notebooks/ from solutions/ (all chapters)
     course check                        notebooks/ up to date, every solution at full marks
     course autograde 01_what_is_ml subs/     grade a folder (or .zip) of <student_id>.ipynb
+    course autograde 01_what_is_ml --jobs 4  ... four at a time (default: one per core)
+    course autograde 01_what_is_ml --scheduler tcp://host:8786   ... on a Dask cluster
     course feedback 01_what_is_ml       feedback/<student>/01_what_is_ml/01_what_is_ml.html
     course export grades.csv            the grade sheet (one row per student and chapter)
     course export --format canvas g.csv the same for Canvas' (or --format moodle: Moodle's) import
@@ -28,6 +30,16 @@ from .grading import course
 
 def _say(message: str) -> None:
     print(message, flush=True)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
 
 
 def _root(args) -> Path:
@@ -61,7 +73,8 @@ def cmd_autograde(args) -> int:
              "your rights and can read and write the course folder and the gradebook and use "
              "the network (the checks still run in their own kernel).")
     scores = course.autograde(_root(args), args.chapter, args.submissions,
-                              students=args.student or None, progress=_say, **overrides)
+                              students=args.student or None, progress=_say, jobs=args.jobs,
+                              scheduler=args.scheduler, **overrides)
     _say(f"autograded {len(scores)} submission(s) of {args.chapter}")
     return 0
 
@@ -153,6 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unsandboxed", action="store_true",
                    help="grade even where bubblewrap is not available (UNSAFE: the students' "
                         "code then runs with your rights; see the README)")
+    p.add_argument("--jobs", type=_positive, metavar="N",
+                   help="grade N submissions at once on this machine, each in its own kernels "
+                        "and sandbox (default: one per core; 1: in this process)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="execute the submissions on the Dask cluster whose scheduler is at "
+                        "ADDRESS (e.g. tcp://grader1:8786); the gradebook is still written "
+                        "here only")
     p.set_defaults(func=cmd_autograde)
 
     p = sub.add_parser("feedback", help="produce the feedback HTML of autograded submissions",
@@ -222,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     except course.CourseError as error:
         print(f"course {args.command}: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"course {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

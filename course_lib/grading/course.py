@@ -270,13 +270,25 @@ def submitted_students(root: str | Path, chapter: str) -> list[str]:
 
 def autograde(root: str | Path, chapter: str, source: str | Path | None = None,
               students: Iterable[str] | None = None, progress: Progress = _quiet,
+              jobs: int | None = None, scheduler: str | None = None,
               **overrides) -> dict[str, tuple[float, float]]:
     """Autograde a chapter's submissions; returns ``{student: (score, max_score)}``.
 
     ``source`` (a folder or zip of ``<student>.ipynb``) is collected first; without it, what is
-    already in ``submitted/`` is graded. One nbgrader ``autograde`` per student, so that one
-    broken submission does not stop the others (it is reported and skipped).
+    already in ``submitted/`` is graded. Each submission is prepared here, executed in this
+    process (``jobs=1``), on ``jobs`` Dask workers of this machine (default: one per core) or
+    on the Dask cluster at ``scheduler``, and recorded here by nbgrader, one at a time, as
+    each finishes (:mod:`~course_lib.grading.pipeline`, :mod:`~course_lib.grading.cluster`).
+    One broken submission does not stop the others: it is reported, and the run then fails.
+    Ctrl-C stops the run between two records: the gradebook holds the submissions recorded
+    so far, whole, and the rows of the others as they were before the run.
     """
+    from time import perf_counter
+
+    from . import cluster, pipeline
+    from .gradebook import WriteLock
+
+    started = perf_counter()
     root = Path(root).resolve()
     chapter = _chapter(root, chapter)
     if source is not None:
@@ -286,23 +298,53 @@ def autograde(root: str | Path, chapter: str, source: str | Path | None = None,
     if not students:
         raise CourseError(f"no submissions for {chapter} in {root / 'submitted'}")
     grader = api(root, **overrides)
-    with grader.gradebook as gb:
-        known = {a.name for a in gb.assignments}
-    if chapter not in known:
-        progress(f"{chapter} is not in the gradebook yet: generating it first")
-        _run(grader.generate_assignment(chapter, force=True, create=True),
-             f"generate_assignment {chapter}")
-    scores, failures = {}, []
-    for i, student in enumerate(students, 1):
-        result = grader.autograde(chapter, student, force=True, create=True)
-        if not result.get("success"):
-            failures.append(student)
-            log = (result.get("log") or "").strip().splitlines()
-            progress(f"[{i}/{len(students)}] {student}: NOT GRADED\n" + "\n".join(log[-30:]))
-            continue
-        total = sum_scores(exercise_scores(root, chapter, student))
-        scores[student] = total
-        progress(f"[{i}/{len(students)}] {student}: {total[0]:g} / {total[1]:g}")
+    db_url = grader.coursedir.db_url
+    lock = WriteLock(db_url)
+    with lock:
+        with grader.gradebook as gb:
+            known = {a.name for a in gb.assignments}
+        if chapter not in known:
+            progress(f"{chapter} is not in the gradebook yet: generating it first")
+            _run(grader.generate_assignment(chapter, force=True, create=True),
+                 f"generate_assignment {chapter}")
+    recorder = api(root, **overrides, **{
+        "Autograde.autograde_preprocessors": pipeline.record_preprocessors(grader.config)})
+
+    scores, failures, n = {}, [], len(students)
+    try:
+        with cluster.runner(jobs, scheduler, submissions=n) as where:
+            progress(f"grading {n} submission(s) of {chapter} {where.description}")
+            for student, outcome in where.run(students,
+                                              lambda s: pipeline.prepare(grader, chapter, s)):
+                done = len(scores) + len(failures) + 1
+                if isinstance(outcome, BaseException):
+                    failures.append(student)
+                    progress(f"[{done}/{n}] {student}: NOT GRADED ({type(outcome).__name__}: "
+                             f"{outcome})")
+                    continue
+                with pipeline.deferred_interrupt(), lock, \
+                        pipeline.UseExecuted.handing(outcome):
+                    result = recorder.autograde(chapter, student, force=True, create=True)
+                    total = (sum_scores(exercise_scores(root, chapter, student, db_url))
+                             if result.get("success") else None)
+                if total is None:
+                    failures.append(student)
+                    log = (result.get("log") or "").strip().splitlines()
+                    progress(f"[{done}/{n}] {student}: NOT GRADED\n" + "\n".join(log[-30:]))
+                    continue
+                scores[student] = total
+                progress(f"[{done}/{n}] {student}: {total[0]:g} / {total[1]:g} "
+                         f"({outcome.seconds:.1f} s)")
+    except KeyboardInterrupt:
+        progress(f"interrupted: {len(scores)} submission(s) recorded; the other "
+                 f"{n - len(scores) - len(failures)} were not, and their gradebook rows are "
+                 f"as they were")
+        raise
+    finally:
+        lock.close()
+    seconds = perf_counter() - started
+    progress(f"graded {len(scores)} of {n}, {len(failures)} failed, in {seconds:.1f} s: "
+             f"{60 * len(scores) / seconds:.1f} submissions per minute")
     if failures:
         raise CourseError(f"could not grade: {', '.join(failures)} (see above)")
     return scores
@@ -341,11 +383,13 @@ class ExerciseScore:
     max_score: float
 
 
-def exercise_scores(root: str | Path, chapter: str, student: str) -> list[ExerciseScore]:
-    """The autograded score of each test cell of one student's submission, from the gradebook."""
+def exercise_scores(root: str | Path, chapter: str, student: str,
+                    db_url: str | None = None) -> list[ExerciseScore]:
+    """The autograded score of each test cell of one student's submission, from the gradebook
+    (``db_url``, else the course's)."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(api(root).coursedir.db_url) as gb:
+    with Gradebook(db_url or api(root).coursedir.db_url) as gb:
         submission = gb.find_submission_notebook(chapter, chapter, student)
         return [ExerciseScore(g.name, float(g.score or 0.0), float(g.max_score))
                 for g in submission.grades if g.cell_type == "code" and g.max_score]

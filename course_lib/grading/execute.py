@@ -275,6 +275,9 @@ class Execute(_StockExecute):
         return Path(path) if path else None
 
     def _source_dir(self) -> Path | None:
+        given = self.resources.get("course", {}).get("source_dir")
+        if given:  # a worker's copy of the chapter (pipeline.execute)
+            return Path(given)
         info = self.resources.get("nbgrader")
         if not info:
             return None
@@ -287,6 +290,8 @@ class Execute(_StockExecute):
             return None
 
     def _course_root(self) -> str | None:
+        if "course" in self.resources:  # a worker: no course folder here, only the job's
+            return None
         try:
             return str(Path(CourseDirectory(parent=self).root).resolve())
         except Exception:  # noqa: BLE001
@@ -302,6 +307,7 @@ class Execute(_StockExecute):
         if self.boxed:
             hide = [p for p in (self._course_root(), str(submission.resolve())
                                 if submission else None) if p]
+            hide += self.resources.get("course", {}).get("hide", [])
             km = sandbox.SandboxedKernelManager(
                 scratch=str(run), workdir=str(work), hide=hide, memory_limit=self.memory_limit,
                 process_limit=self.process_limit, cpu_limit=self.submission_budget + 120,
