@@ -33,6 +33,13 @@ Hidden test *inputs* do reach the student's code (they are arguments); hidden *e
 never do. The gradebook is written by nbgrader in the grading process after both kernels are
 shut down; the student kernel cannot see the course folder, let alone write it.
 
+Where it runs: :mod:`~course_lib.grading.pipeline` calls this on a worker (this process, a
+Dask worker of this machine or of a cluster) with the chapter's source and the submission
+rebuilt in a temporary folder, which the box hides along with the course folder.
+
+Figures are not drawn unless ``draw_figures``: no grade depends on a picture, and drawing
+them was about a sixth of a chapter's grading time; a shown figure is kept as its text form.
+
 Bounded cost
 ------------
 - each cell has ``timeout`` seconds; a call from a test cell into student code has the test
@@ -90,6 +97,10 @@ from nbgrader.preprocessors import Execute as _StockExecute
 from . import sandbox
 
 _BRIDGE = "_course_bridge_"
+#: Run in the student's kernel before its cells unless ``draw_figures``: a figure shown is kept
+#: as its text form (``<Figure size 640x480 with 1 Axes>``) instead of being drawn to a PNG.
+_NO_PICTURES = ("get_ipython().display_formatter.formatters['image/png'].enabled = False\n"
+                "get_ipython().display_formatter.formatters['image/svg+xml'].enabled = False\n")
 
 
 class SandboxUnavailable(RuntimeError):
@@ -195,6 +206,9 @@ class Execute(_StockExecute):
     max_output_bytes = Integer(100_000, help="Output kept per cell, bytes.").tag(config=True)
     max_restarts = Integer(3, help="Restarts of a dead or stuck student kernel.").tag(
         config=True)
+    draw_figures = Bool(False, help="Draw the student's figures into the autograded notebook "
+                                    "(no grade depends on them; drawing is a good part of a "
+                                    "chapter's run time).").tag(config=True)
     unsandboxed = Bool(False, help="Grade without bubblewrap when it is missing (UNSAFE: the "
                                    "student's code then runs with the grader's rights).").tag(
         config=True)
@@ -317,6 +331,8 @@ class Execute(_StockExecute):
             km = AsyncKernelManager(kernel_name=self.kernel_name)
             cwd = str(work)
         self.km, self.kc = await self._launch(km, cwd)
+        if not self.draw_figures:
+            await self._silent(self.kc, _NO_PICTURES, self.startup_timeout)
 
     async def _start_check(self) -> None:
         await self._start_check_kernel()

@@ -52,6 +52,7 @@ class Job:
     source_files: dict[str, bytes] = field(default_factory=dict)       # the chapter's data
     submission_files: dict[str, bytes] = field(default_factory=dict)   # the student's folder
     settings: dict[str, dict] = field(default_factory=dict)            # EXECUTE_SECTIONS
+    hide: list[str] = field(default_factory=list)   # folders the box hides (the course's)
 
 
 @dataclass
@@ -131,7 +132,8 @@ def prepare(grader, chapter: str, student: str) -> Job:
     return Job(chapter=chapter, student=student, notebook=sanitized,
                source_notebook=_without_outputs(nbformat.read(source / f"{chapter}.ipynb",
                                                               as_version=4)),
-               source_files=source_files, submission_files=submission, settings=settings)
+               source_files=source_files, submission_files=submission, settings=settings,
+               hide=[str(Path(coursedir.root).resolve())])
 
 
 # --------------------------------------------------------------------------------------------
@@ -173,7 +175,7 @@ def execute(job: Job) -> Executed:
         resources = {"metadata": {"path": str(submission), "name": job.chapter},
                      "nbgrader": {"student": job.student, "assignment": job.chapter,
                                   "notebook": job.chapter},
-                     "course": {"source_dir": str(source), "hide": [str(tmp)]}}
+                     "course": {"source_dir": str(source), "hide": [*job.hide, str(tmp)]}}
         nb = nbformat.reads(job.notebook, as_version=4)
         nb, _ = preprocessor.preprocess(nb, resources)
     return Executed(chapter=job.chapter, student=job.student, notebook=nbformat.writes(nb),
