@@ -1,11 +1,12 @@
 """The grading round trip, for every chapter in solutions/, through real nbgrader commands.
 
-For each chapter, throwaway courses (the repository's ``nbgrader_config.py`` plus a short
-per-cell timeout) release the chapter with ``nbgrader generate_assignment``, grade a whole class
-of made-up submissions with ``course autograde`` (the instructor's command, over nbgrader's
-API) and write the feedback with ``nbgrader generate_feedback``; every proof below reads that
-one grading of the class. The class is split over two scratch courses (one autograde run each,
-each with its own gradebook; ``COURSE_TEST_SHARDS=1`` for a single one). The grading is most of
+For each chapter, a throwaway course (the repository's ``nbgrader_config.py`` plus a short
+per-cell timeout) releases the chapter with ``nbgrader generate_assignment``, grades a whole
+class of made-up submissions with ``course autograde --scheduler`` (the instructor's command,
+over nbgrader's API, executing the submissions on a Dask cluster of ``dask scheduler`` and
+``dask worker`` processes the session starts on loopback) and writes the feedback with
+``nbgrader generate_feedback``; every proof below reads that one grading of the class.
+``COURSE_TEST_WORKERS`` (default 2) is the cluster's size. The grading is most of
 the suite's time, so :class:`GradingPool` starts it in the background as soon as pytest has
 collected the tests and it overlaps the test files that run before this one:
 
@@ -48,15 +49,18 @@ import copy
 import heapq
 import html
 import itertools
+import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 
 import nbformat
@@ -68,8 +72,8 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Another course folder to run these proofs on (debugging aid); the repository by default.
 COURSE = Path(os.environ.get("COURSE_TEST_ROOT", ROOT)).resolve()
 TIMEOUT = int(os.environ.get("COURSE_TEST_TIMEOUT", "10"))
-#: Scratch courses graded side by side: CI has two cores.
-SHARDS = max(1, int(os.environ.get("COURSE_TEST_SHARDS", "2")))
+#: Dask workers of the session's grading cluster once the grading tests wait (CI: 2 cores).
+WORKERS = max(1, int(os.environ.get("COURSE_TEST_WORKERS", "2")))
 CHAPTER = re.compile(r"^\d\d_[a-z0-9_]+$")
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
@@ -222,7 +226,7 @@ def build_submissions(chapter: str, source_nb, blank_nb, folder: Path) -> dict:
 # One graded class per chapter
 # --------------------------------------------------------------------------------------------
 class GradedClass:
-    """One chapter's graded class; the students are spread over ``courses`` (the shards)."""
+    """One chapter's graded class; ``courses`` maps each student to the course graded in."""
 
     def __init__(self, chapter: str, courses: dict[str, Path], plan: dict, source_nb):
         self.chapter, self.courses, self.plan, self.source_nb = (
@@ -293,25 +297,92 @@ class _Slots:
             self._changed.notify_all()
 
 
+class GradingCluster:
+    """A Dask cluster on loopback for the whole session, started as the README tells an
+    instructor to start one: a ``dask scheduler`` process and ``dask worker`` processes (one
+    thread each). Every chapter's class is graded on it by ``course autograde --scheduler``."""
+
+    def __init__(self, base: Path, env: dict):
+        self.base, self.env = base, env
+        self.processes: list[subprocess.Popen] = []
+        self.workers = 0
+        base.mkdir(parents=True, exist_ok=True)
+        info = base / "scheduler.json"
+        self._start([_dask(), "scheduler", "--host", "127.0.0.1", "--port", "0",
+                     "--no-dashboard", "--scheduler-file", str(info)], "scheduler")
+        deadline = time.monotonic() + 120
+        while not info.exists() or not info.read_text().strip():
+            assert self.processes[0].poll() is None, (
+                f"dask scheduler exited: {(base / 'scheduler.log').read_text()[-3000:]}")
+            assert time.monotonic() < deadline, "dask scheduler did not start in 120 s"
+            time.sleep(0.2)
+        self.address = json.loads(info.read_text())["address"]
+
+    def _start(self, args: list[str], name: str) -> subprocess.Popen:
+        log = open(self.base / f"{name}.log", "wb")
+        process = subprocess.Popen(args, cwd=self.base, env=self.env, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        self.processes.append(process)
+        return process
+
+    def add_workers(self, total: int) -> None:
+        """Start workers until there are ``total``."""
+        while self.workers < total:
+            self.workers += 1
+            self._start([_dask(), "worker", self.address, "--nthreads", "1",
+                         "--memory-limit", "0", "--no-dashboard",
+                         "--name", f"worker-{self.workers}"], f"worker-{self.workers}")
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                continue
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def _dask() -> str:
+    return str(Path(sys.executable).parent / "dask")
+
+
 class GradingPool:
     """Grades the selected chapters' classes in background threads, earliest chapter first.
 
     conftest's ``pytest_collection_finish`` starts it as soon as the tests are collected, so
     the grading (most of the suite's time) overlaps the test files that run before this one.
-    While those run, one grading subprocess runs at a time, leaving the other core to them;
-    once a test here waits for a chapter, SHARDS run at once. Each chapter is graded as before:
-    nbgrader generate_assignment, then per shard course autograde and nbgrader
-    generate_feedback, every one a real subprocess."""
+    Each chapter is graded as an instructor grades it: ``nbgrader generate_assignment``, then
+    ``course autograde --scheduler`` on the session's :class:`GradingCluster` (the product's
+    own parallel grading: prepared and recorded by the ``course`` process, executed by the
+    cluster's workers), then ``nbgrader generate_feedback``, every one a real subprocess.
+    While the earlier test files run, the cluster has one worker, leaving the other core to
+    them; once a test here waits for a chapter, it gets ``WORKERS``."""
 
     def __init__(self, base: Path):
         self.base = base
         self.env = _env()  # one snapshot: tests that change os.environ must not reach here
-        self.slots = _Slots(1)
+        self.slots = _Slots(2)
         self.jobs: dict[str, Future] = {}
         self._order = itertools.count()
         self._lock = threading.Lock()
         self._running: set[subprocess.Popen] = set()
         self._stopping = False
+        self._cluster: GradingCluster | None = None
+
+    def cluster(self) -> GradingCluster:
+        with self._lock:
+            if self._cluster is None:
+                self._cluster = GradingCluster(self.base / "cluster", self.env)
+                self._cluster.add_workers(1)
+            return self._cluster
+
+    def autograde_args(self) -> list[str]:
+        """``course autograde`` options that grade on the session's cluster."""
+        return ["--scheduler", self.cluster().address]
 
     def submit(self, chapters) -> None:
         for chapter in chapters:
@@ -323,9 +394,14 @@ class GradingPool:
             threading.Thread(target=self._grade_into, args=(chapter, rank, future),
                              name=f"grading-{chapter}", daemon=True).start()
 
+    def all_hands(self) -> None:
+        """The main thread only waits from here on: all workers, more drivers."""
+        self.cluster().add_workers(WORKERS)
+        self.slots.raise_limit(WORKERS + 1)
+
     def result(self, chapter: str) -> GradedClass:
         self.submit([chapter])
-        self.slots.raise_limit(SHARDS)  # the main thread only waits from here on
+        self.all_hands()
         courses, plan, source_nb = self.jobs[chapter].result()
         return GradedClass(chapter, courses, plan, source_nb)
 
@@ -336,6 +412,8 @@ class GradingPool:
             for process in self._running:
                 process.kill()
         self.slots.raise_limit(1 << 30)  # wake every waiting job so that it can give up
+        if self._cluster is not None:
+            self._cluster.stop()
         failed = any(f.done() and f.exception() for f in self.jobs.values())
         if failed:
             print(f"\ngrading scratch courses kept for inspection in {self.base}")
@@ -371,38 +449,20 @@ class GradingPool:
             f"{' '.join(args)} failed ({process.returncode}):\n{out[-4000:]}\n{err[-6000:]}")
 
     def _grade(self, chapter: str, rank: int):
-        """The chapter's class graded in SHARDS scratch courses, each with its own gradebook."""
+        """The chapter's class graded in one scratch course with its own gradebook."""
         tmp = self.base / chapter
         nbgrader = [sys.executable, "-m", "nbgrader"]
-        first = _new_course(tmp / "shard0", chapter)
-        self._run(nbgrader + ["generate_assignment", chapter, "--force"], first, rank)
-        # the other shards start as copies of the released course (gradebook included): one
-        # generate_assignment per chapter instead of one per shard
-        shards = [first] + [Path(shutil.copytree(first, tmp / f"shard{k}"))
-                            for k in range(1, SHARDS)]
-        source_nb = nbformat.read(first / "solutions" / chapter / f"{chapter}.ipynb",
+        course = _new_course(tmp / "course", chapter)
+        self._run(nbgrader + ["generate_assignment", chapter, "--force"], course, rank)
+        source_nb = nbformat.read(course / "solutions" / chapter / f"{chapter}.ipynb",
                                   as_version=4)
-        blank_nb = nbformat.read(first / "notebooks" / chapter / f"{chapter}.ipynb",
+        blank_nb = nbformat.read(course / "notebooks" / chapter / f"{chapter}.ipynb",
                                  as_version=4)
-        plan = build_submissions(chapter, source_nb, blank_nb, tmp / "class")
-        # round robin from the runaway submission, which waits out a timeout: its shard gets
-        # no more of the others than the rest
-        students = ["runaway-tampered"] + [s for s in plan if s != "runaway-tampered"]
-        courses = {}
-        for k, student in enumerate(students):
-            shard = shards[k % SHARDS]
-            (shard / "class").mkdir(exist_ok=True)
-            shutil.copy(tmp / "class" / f"{student}.ipynb", shard / "class")
-            courses[student] = shard
-
-        def grade_shard(course: Path) -> None:
-            self._run([sys.executable, "-m", "course_lib.cli", "autograde", chapter,
-                       str(course / "class")], course, rank)
-            self._run(nbgrader + ["generate_feedback", chapter, "--force"], course, rank)
-
-        with ThreadPoolExecutor(SHARDS) as shard_threads:
-            list(shard_threads.map(grade_shard, sorted(set(courses.values()))))
-        return courses, plan, source_nb
+        plan = build_submissions(chapter, source_nb, blank_nb, course / "class")
+        self._run([sys.executable, "-m", "course_lib.cli", "autograde", chapter,
+                   str(course / "class"), *self.autograde_args()], course, rank)
+        self._run(nbgrader + ["generate_feedback", chapter, "--force"], course, rank)
+        return {student: course for student in plan}, plan, source_nb
 
 
 _POOL: GradingPool | None = None

@@ -55,7 +55,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from test_grading import ROOT, _env, _new_course, exercises_of, fill_answers, grade_id, is_answer
+from test_grading import (ROOT, _env, _new_course, exercises_of, fill_answers, grade_id,
+                          grading_pool, is_answer)
 
 CHAPTERS = ["01_what_is_ml", "06_gradient_descent"]
 BYSTANDERS = ["bystander-a", "bystander-b"]
@@ -333,14 +334,17 @@ def _grade_chapter(chapter: str, base: Path) -> dict:
     honest.mkdir()
     nbformat.write(source_nb, honest / "bystander-a.ipynb")
     nbformat.write(blank_nb, honest / "bystander-b.ipynb")
-    _run([sys.executable, "-m", "course_lib.cli", "autograde", chapter, str(honest)], course)
+    # graded as every chapter's class is: on the session's Dask cluster (test_grading)
+    cluster = grading_pool().autograde_args()
+    _run([sys.executable, "-m", "course_lib.cli", "autograde", chapter, str(honest), *cluster],
+         course)
     rows_before = _rows(course / "gradebook.db")
     files_before = _hash_tree(course, lambda rel: rel == "gradebook.db")
     listener = _Listener()
     try:
         plan = _build(chapter, course, listener.port)
         _run([sys.executable, "-m", "course_lib.cli", "autograde", chapter,
-              str(course / "attack")], course)
+              str(course / "attack"), *cluster], course)
     finally:
         listener.close()
     from nbgrader.api import Gradebook
@@ -366,6 +370,7 @@ def _grade_chapter(chapter: str, base: Path) -> dict:
 @pytest.fixture(scope="module")
 def attacked():
     base = Path(tempfile.mkdtemp(prefix="course-attacks-"))
+    grading_pool().all_hands()  # this test waits for the grading: every worker at work
     try:
         with ThreadPoolExecutor(len(CHAPTERS)) as pool:
             results = dict(zip(CHAPTERS, pool.map(lambda c: _grade_chapter(c, base), CHAPTERS)))
