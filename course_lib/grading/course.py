@@ -188,8 +188,11 @@ def check(root: str | Path, only: Iterable[str] | None = None, grade: bool = Tru
                 submitted.mkdir(parents=True)
                 shutil.copy(tmp / "solutions" / name / f"{name}.ipynb",
                             submitted / f"{name}.ipynb")
-                grader = api(tmp)
-                _run(grader.autograde(name, "solution"), f"autograde {name}")
+                try:
+                    autograde(tmp, name, students=["solution"], jobs=1)
+                except CourseError as error:
+                    problems.append(Problem(name, str(error)))
+                    continue
                 for exercise in exercise_scores(tmp, name, "solution"):
                     if exercise.score < exercise.max_score:
                         problems.append(Problem(name, (
