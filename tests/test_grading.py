@@ -45,6 +45,7 @@ per-cell timeout of these runs: every cell of every chapter must finish within i
 """
 from __future__ import annotations
 
+import atexit
 import copy
 import heapq
 import html
@@ -472,6 +473,8 @@ def grading_pool() -> GradingPool:
     global _POOL
     if _POOL is None:
         _POOL = GradingPool(Path(tempfile.mkdtemp(prefix="course-grading-")))
+        # other test files use the pool too: its cluster must stop with any session
+        atexit.register(stop_background)
     return _POOL
 
 
@@ -483,8 +486,10 @@ def start_in_background(items) -> None:
 
 
 def stop_background() -> None:
+    global _POOL
     if _POOL is not None:
         _POOL.stop()
+        _POOL = None
 
 
 @pytest.fixture(scope="module", params=CHAPTERS)
