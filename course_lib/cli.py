@@ -76,6 +76,9 @@ def cmd_autograde(args) -> int:
                               students=args.student or None, progress=_say, jobs=args.jobs,
                               scheduler=args.scheduler, **overrides)
     _say(f"autograded {len(scores)} submission(s) of {args.chapter}")
+    if args.feedback:
+        paths = course.feedback(_root(args), args.chapter, sorted(scores), progress=_say)
+        _say(f"wrote {len(paths)} feedback file(s)")
     return 0
 
 
@@ -169,6 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=_positive, metavar="N",
                    help="grade N submissions at once on this machine, each in its own kernels "
                         "and sandbox (default: one per core; 1: in this process)")
+    p.add_argument("--feedback", action="store_true",
+                   help="then write the graded students' feedback (as `course feedback`)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="execute the submissions on the Dask cluster whose scheduler is at "
                         "ADDRESS (e.g. tcp://grader1:8786); the gradebook is still written "

@@ -4,8 +4,9 @@ For each chapter, a throwaway course (the repository's ``nbgrader_config.py`` pl
 per-cell timeout) releases the chapter with ``nbgrader generate_assignment``, grades a whole
 class of made-up submissions with ``course autograde --scheduler`` (the instructor's command,
 over nbgrader's API, executing the submissions on a Dask cluster of ``dask scheduler`` and
-``dask worker`` processes the session starts on loopback) and writes the feedback with
-``nbgrader generate_feedback``; every proof below reads that one grading of the class.
+``dask worker`` processes the session starts on loopback) and writes the feedback
+(``--feedback``, nbgrader's generate_feedback); every proof below reads that one grading of
+the class.
 ``COURSE_TEST_WORKERS`` (default 2) is the cluster's size. The grading is most of
 the suite's time, so :class:`GradingPool` starts it in the background as soon as pytest has
 collected the tests and it overlaps the test files that run before this one:
@@ -357,9 +358,9 @@ class GradingPool:
     conftest's ``pytest_collection_finish`` starts it as soon as the tests are collected, so
     the grading (most of the suite's time) overlaps the test files that run before this one.
     Each chapter is graded as an instructor grades it: ``nbgrader generate_assignment``, then
-    ``course autograde --scheduler`` on the session's :class:`GradingCluster` (the product's
-    own parallel grading: prepared and recorded by the ``course`` process, executed by the
-    cluster's workers), then ``nbgrader generate_feedback``, every one a real subprocess.
+    ``course autograde --scheduler --feedback`` on the session's :class:`GradingCluster` (the
+    product's own parallel grading: prepared and recorded by the ``course`` process, executed
+    by the cluster's workers; then the feedback), each a real subprocess.
     While the earlier test files run, the cluster has one worker, leaving the other core to
     them; once a test here waits for a chapter, it gets ``WORKERS``."""
 
@@ -461,8 +462,7 @@ class GradingPool:
                                  as_version=4)
         plan = build_submissions(chapter, source_nb, blank_nb, course / "class")
         self._run([sys.executable, "-m", "course_lib.cli", "autograde", chapter,
-                   str(course / "class"), *self.autograde_args()], course, rank)
-        self._run(nbgrader + ["generate_feedback", chapter, "--force"], course, rank)
+                   str(course / "class"), "--feedback", *self.autograde_args()], course, rank)
         return {student: course for student in plan}, plan, source_nb
 
 
