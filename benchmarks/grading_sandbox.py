@@ -22,8 +22,10 @@ in CI. The numbers depend on the machine's load; run it on an idle machine.
 from __future__ import annotations
 
 import argparse
+import atexit
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -40,9 +42,17 @@ def _stock(config_overrides: dict) -> dict:
 
     from course_lib.grading.preprocessors import StripHarmlessWarnings
 
-    return {**config_overrides, "Autograde.autograde_preprocessors": [
-        Execute, StripHarmlessWarnings, ClearMetadataPreprocessor, LimitOutput,
-        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]}
+    # nbgrader's kernel on Unix sockets: without it ipykernel prints an "over TCP without
+    # encryption" warning per submission, and the transport is not what is being compared.
+    # The socket path must be absolute: the kernel runs in the notebook's folder, the client
+    # in the course's, and a relative one names two different files.
+    sockets = tempfile.mkdtemp(prefix="course-bench-ipc-")
+    atexit.register(shutil.rmtree, sockets, ignore_errors=True)
+    return {**config_overrides, "KernelManager.transport": "ipc",
+            "KernelManager.ip": str(Path(sockets) / "kernel"),
+            "Autograde.autograde_preprocessors": [
+                Execute, StripHarmlessWarnings, ClearMetadataPreprocessor, LimitOutput,
+                SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]}
 
 
 def kernel_start(boxed: bool, repeats: int) -> float:
@@ -61,9 +71,11 @@ def kernel_start(boxed: bool, repeats: int) -> float:
             Path(tmp).chmod(0o711)
             scratch = Path(tmp) / "box"
             (scratch / "work").mkdir(parents=True)
+            # Unix sockets both ways, as the box uses: the same transport is compared, and
+            # ipykernel does not warn about unencrypted TCP on stderr
             km = (SandboxedKernelManager(scratch=str(scratch), workdir=str(scratch / "work"),
                                          kernel_name="python3") if boxed
-                  else AsyncKernelManager(kernel_name="python3"))
+                  else AsyncKernelManager(kernel_name="python3", transport="ipc"))
             start = time.perf_counter()
             await km.start_kernel()
             kc = km.client()

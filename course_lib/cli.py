@@ -133,6 +133,27 @@ def cmd_lab(args) -> int:
     return subprocess.call(command, cwd=root, env=lab.lab_environment(args.instructor))
 
 
+def cmd_progress(args) -> int:
+    from . import progress
+
+    root = _root(args)
+
+    def finished(result, done, total):
+        _say(f"[{done}/{total}] {result.chapter}: {result.passed} of "
+             f"{len(result.exercises)} exercises pass ({result.seconds:.0f} s)")
+
+    try:
+        results = progress.run_chapters(root, args.chapters or None, jobs=args.jobs,
+                                        timeout=args.timeout, progress=finished)
+        _say("")
+        _say(progress.format_progress(results))
+        if results:
+            _say(f"picture: {progress.progress_png(results, args.png or root / 'progress.png')}")
+    except ValueError as error:
+        raise course.CourseError(str(error).removeprefix("course progress: ")) from error
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="course", description=__doc__.split("\n\n")[0],
@@ -234,6 +255,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("lab_args", nargs=argparse.REMAINDER,
                    help="arguments for jupyter lab, e.g. --port 8890")
     p.set_defaults(func=cmd_lab)
+
+    p = sub.add_parser("progress", help="students: which exercises of each chapter pass "
+                                        "their visible checks",
+                       description="Run a copy of each chapter of notebooks/ in a temporary "
+                                   "folder (your notebooks are not changed) and show, per "
+                                   "chapter, which exercises pass their visible checks, as a "
+                                   "table and a picture (progress.png).")
+    p.add_argument("chapters", nargs="*", help="chapter names (default: all)")
+    p.add_argument("--jobs", type=int, default=2,
+                   help="chapters run at the same time (default 2)")
+    p.add_argument("--timeout", type=int, default=60,
+                   help="seconds one cell may run before it is stopped (default 60)")
+    p.add_argument("--png", help="where to write the picture (default: progress.png in the "
+                                 "course folder)")
+    p.set_defaults(func=cmd_progress)
     return parser
 
 

@@ -33,7 +33,7 @@ from . import activations as _activations
 from . import convolution as _conv
 from . import initializers as _initializers
 from ._validation import _describe, as_pair, check_choice, check_in_range, check_int
-from .utils import _float_dtype, _rng_for, floatx, get_rng
+from .utils import _float_dtype, _rng_for, floatx, get_rng, unique_name
 
 __all__ = ["Layer", "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "Flatten",
            "Dropout", "BatchNormalization", "Activation", "LeakyReLU", "InputLayer", "Input"]
@@ -91,9 +91,8 @@ class Layer:
             input_shape = (kwargs.pop("input_dim"),)
         if kwargs:
             raise TypeError(f"{cls}: unknown keyword argument(s) {', '.join(map(repr, kwargs))}")
-        self._base_name = _snake_case(cls)
-        self.name = name if name is not None else self._base_name
-        self._auto_name = name is None
+        # numbered over the session, as Keras names layers (course_lib.utils.unique_name)
+        self.name = name if name is not None else unique_name(_snake_case(cls))
         self.trainable = trainable
         self.input_shape_arg = (None if input_shape is None
                                 else _check_shape_arg(input_shape, "input_shape", cls))

@@ -47,7 +47,7 @@ from . import optimizers as _optimizers
 from ._validation import _describe, as_array, check_in_range, check_int
 from .callbacks import CallbackList, History, ProgbarLogger
 from .layers import InputLayer, Layer
-from .utils import _float_dtype, get_rng
+from .utils import _float_dtype, get_rng, unique_name
 
 __all__ = ["Sequential"]
 
@@ -91,13 +91,19 @@ class Sequential:
     ``summary()`` and ``count_params()`` work before any data is seen; otherwise the model is
     built on the first batch it gets. Keras 3's spelling, an ``Input(shape=...)`` as the first
     element, does the same: ``Sequential([Input(shape=(8,)), Dense(16)])`` is
-    ``Sequential([Dense(16, input_shape=(8,))])``, with the same layers, names, weights and
-    summary (the Input is not one of ``model.layers``, as in Keras). ``dtype`` defaults to
+    ``Sequential([Dense(16, input_shape=(8,))])``, with the same layers, weights and summary
+    (the Input is not one of ``model.layers``, as in Keras). ``dtype`` defaults to
     ``floatx()`` ('float32').
+
+    Automatic names count over the session, as Keras counts them: the first model is
+    ``sequential`` with layers ``dense``, ``dense_1``; the next ``sequential_1`` with
+    ``dense_2``, ... (``course_lib.utils.clear_session()`` starts again). Two layers of one
+    model may not share a name.
     """
 
     def __init__(self, layers=None, name=None, dtype=None):
-        self.name = "sequential" if name is None else str(name)
+        # "sequential", then "sequential_1", ... over the session, as Keras names models
+        self.name = unique_name("sequential") if name is None else str(name)
         self._dtype_arg = dtype
         self.dtype = None
         self.layers = []
@@ -146,14 +152,12 @@ class Sequential:
             raise ValueError(f"Sequential.add: layer '{layer.name}' has input_shape="
                              f"{layer.input_shape_arg}, but the model's Input has shape="
                              f"{self._input_layer.shape}; give the shape once, in the Input")
-        if layer._auto_name:
-            taken = {other.name for other in self.layers}
-            base, i = layer._base_name, 0
-            name = base
-            while name in taken:
-                i += 1
-                name = f"{base}_{i}"
-            layer.name = name
+        if any(other.name == layer.name and other is not layer for other in self.layers):
+            # as Keras 3's Sequential.add: automatic names never clash, given ones can
+            raise ValueError(f"Sequential.add: argument 'layer' is named '{layer.name}', like a "
+                             f"layer already in model '{self.name}'; the layers of a model "
+                             f"need different names: give this one another name=..., or "
+                             f"leave name out for an automatic one")
         self.layers.append(layer)
         if self.built:
             self._build_from(len(self.layers) - 1)

@@ -15,10 +15,11 @@ import numpy as np
 
 from ._validation import as_rng, check_choice, check_int, check_labels
 
-__all__ = ["to_categorical", "set_random_seed", "floatx", "set_floatx", "get_rng"]
+__all__ = ["to_categorical", "set_random_seed", "floatx", "set_floatx", "get_rng",
+           "clear_session"]
 
 _FLOAT_TYPES = {"float32": np.float32, "float64": np.float64}
-_state = {"floatx": "float32", "rng": np.random.default_rng()}
+_state = {"floatx": "float32", "rng": np.random.default_rng(), "name_uids": {}}
 
 
 def to_categorical(y, num_classes=None, dtype="float32") -> np.ndarray:
@@ -49,6 +50,27 @@ def set_random_seed(seed: int) -> None:
     """
     seed = check_int(seed, "seed", "set_random_seed", minimum=0)
     _state["rng"] = np.random.default_rng(seed)
+
+
+def unique_name(base: str) -> str:
+    """The next automatic name for a layer or model of kind ``base`` (snake case), as Keras.
+
+    Keras 3 (``keras.src.utils.naming.uniquify``), like Keras 2 before it, counts names over
+    the whole session, not per model: the first ``Dense`` built is ``dense``, the next
+    ``dense_1``, then ``dense_2``, whichever model each goes into, and the counter also moves
+    for a layer that is never used. :func:`clear_session` starts the count again.
+    """
+    count = _state["name_uids"].get(base, 0)
+    _state["name_uids"][base] = count + 1
+    return base if count == 0 else f"{base}_{count}"
+
+
+def clear_session() -> None:
+    """Forget the automatic layer and model names handed out so far, as Keras'
+    ``keras.backend.clear_session()`` / ``keras.utils.clear_session()``: the next ``Dense()`` is
+    named ``dense`` again and the next ``Sequential()`` ``sequential``. Weights, the seed and
+    the float type are not touched."""
+    _state["name_uids"] = {}
 
 
 def get_rng() -> np.random.Generator:

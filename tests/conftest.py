@@ -27,6 +27,16 @@ os.environ["JUPYTER_PLATFORM_DIRS"] = "1"
 import pytest  # noqa: E402  (after the environment above is set)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_layer_names():
+    """Each test starts its automatic layer names at ``dense``, ``sequential``, ... as Keras'
+    own tests do with ``clear_session()``: names count over the session, so otherwise they
+    would depend on which tests ran before."""
+    from course_lib.utils import clear_session
+
+    clear_session()
+
+
 @pytest.fixture
 def float64():
     """Models and layers in float64 for the duration of a test (gradient checks need it)."""

@@ -6,6 +6,7 @@ preprocessor and of the ``course`` command's input handling on small hand-made c
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from course_lib.cli import main
 from course_lib.grading import DEFAULT_TIMEOUT, configure
 from course_lib.grading import course
 from course_lib.grading.preprocessors import (CleanFeedback, Execute, RestoreTestCells,
-                                              StripHarmlessWarnings)
+                                              StripHarmlessWarnings, markdown_math_to_mathml)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -134,6 +135,77 @@ def test_hidden_blocks_pasted_into_other_cells_are_removed():
     cell = new_code_cell(f"x = 1\n### BEGIN HIDDEN TESTS\n{HIDDEN}\n### END HIDDEN TESTS\ny = 2")
     cell, _ = CleanFeedback().preprocess_cell(cell, {}, 0)
     assert HIDDEN not in cell.source and "x = 1" in cell.source and "y = 2" in cell.source
+
+
+def _traceback(ename):
+    return ["\x1b[0;31m---------------------------------------------------------------\x1b[0m",
+            f"\x1b[0;31m{ename}\x1b[0m                       Traceback (most recent call last)",
+            "Cell In[7], line 2\n----> 2 sgd_step(w, g, 0.1)"]
+
+
+@pytest.mark.parametrize("ename, evalue, expected", [
+    ("NotImplementedError", "", "uses an exercise that has not been answered yet"),
+    ("ValueError", "w has shape (3,)\nsecond line", "stopped with ValueError: w has shape (3,)."),
+    ("CellTimeoutError", "", "ran for too long"),
+])
+def test_feedback_turns_a_demo_cells_traceback_into_one_friendly_line(ename, evalue, expected):
+    # a demo cell (not graded) calling an exercise the student left blank
+    cell = new_code_cell("w_new = sgd_step(w, g, 0.1)\nprint(w_new)")
+    cell.outputs = [new_output("stream", name="stdout", text="before\n"),
+                    new_output("error", ename=ename, evalue=evalue, traceback=_traceback(ename))]
+    cell, _ = CleanFeedback().preprocess_cell(cell, {}, 0)
+    assert cell.source == "w_new = sgd_step(w, g, 0.1)\nprint(w_new)"  # its code stays
+    assert [o.output_type for o in cell.outputs] == ["stream", "stream"]
+    assert cell.outputs[0].text == "before\n"
+    note = cell.outputs[1].text
+    assert expected in note and note.count("\n") == 1
+    assert "Traceback" not in note and "second line" not in note and "\x1b" not in note
+
+
+def test_markdown_formulas_become_mathml_and_code_and_prices_stay():
+    text = ("The step is $w - \\alpha g$ and\n\n$$L = \\frac{1}{n}\\sum_i (y_i - p_i)^2$$\n\n"
+            "Code `x = \"$a$\"` and prices $5 and $6 stay.\n\n```python\nplt.xlabel(\"$w_1$\")\n```")
+    out = markdown_math_to_mathml(text)
+    assert out.count('<math xmlns="http://www.w3.org/1998/Math/MathML"') == 2
+    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">' in out
+    assert "<mfrac>" in out and re.search(r"<mi>&#x0*3B1;</mi>", out)  # alpha, a character
+    assert '`x = "$a$"`' in out and "prices $5 and $6 stay" in out
+    assert 'plt.xlabel("$w_1$")' in out
+    assert "\n" not in out[out.index("<math"):out.index("</math>")]  # one line: no HTML block
+
+
+def test_markdown_formulas_keep_markdown_out_of_the_mathml():
+    # "*" and "_" in the text of MathML elements would otherwise turn into emphasis
+    out = markdown_math_to_mathml("$a * b * c$ and $x_\\text{a_b}$")
+    between = "".join(re.findall(r">([^<]*)<", out))
+    assert "*" not in between and "_" not in between
+    assert "a&#95;b" in between  # the text's own underscore, as an entity
+
+
+def test_markdown_formula_latex2mathml_cannot_read_stays_as_code():
+    out = markdown_math_to_mathml(r"see $\frac{1}{$ here")
+    assert "<math" not in out
+
+
+def test_markdown_math_rejects_what_is_not_text():
+    with pytest.raises(TypeError, match="markdown must be a str, got bytes"):
+        markdown_math_to_mathml(b"$x$")
+
+
+def test_feedback_html_loads_no_mathjax_and_shows_mathml():
+    from nbconvert.exporters import HTMLExporter
+
+    exporter = HTMLExporter(template_name="classic")
+    exporter.register_preprocessor(CleanFeedback, enabled=True)
+    nb = new_notebook(cells=[new_markdown_cell("Softmax: $\\sigma(z)_i = e^{z_i}$")])
+    page, _ = exporter.from_notebook_node(nb)
+    # (nbconvert's classic template loads jQuery from a CDN too; nbgrader's feedback template,
+    # which the browser test opens offline, does not)
+    assert "MathJax.Hub" not in page and not re.search(r"<script[^>]*mathjax", page, re.I)
+    assert re.search(r'<math [^>]*xmlns="http://www.w3.org/1998/Math/MathML"', page)
+    # an exporter without the preprocessor still loads it: the test can tell the difference
+    stock, _ = HTMLExporter(template_name="classic").from_notebook_node(nb)
+    assert "MathJax.Hub" in stock and re.search(r"<script[^>]*mathjax", stock, re.I)
 
 
 # --------------------------------------------------------------------------------------------
@@ -420,3 +492,19 @@ def test_release_then_check_finds_failing_solutions_stale_and_extra_notebooks(ti
     problems = [str(p) for p in course.check(tiny_course, grade=False)]
     assert any("01_demo.ipynb is out of date" in p for p in problems), problems
     assert any(p.startswith("02_gone: in notebooks/ but not in solutions/") for p in problems)
+
+
+def test_course_check_prints_what_matters_and_no_kernel_transport_warning():
+    """`course check` grades a solution in the student and check kernels; ipykernel's
+    "Kernel is running over TCP without encryption" (one per kernel started on TCP with its
+    stderr inherited) must not reach the instructor's terminal."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "course_lib.cli", "check",
+                             "01_what_is_ml"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=600)
+    shown = result.stdout + result.stderr
+    assert result.returncode == 0, shown
+    assert "scores full marks" in shown
+    assert "without encryption" not in shown and "IPKernelApp" not in shown, shown

@@ -31,6 +31,7 @@ def test_input_first_builds_the_same_model_as_input_shape():
     set_random_seed(0)
     with_input = Sequential([Input(shape=(8, 8, 1)), Flatten(), Dense(10, activation="softmax")])
     set_random_seed(0)
+    keras.backend.clear_session()  # the same names again, for the summaries to compare
     with_shape = Sequential([Flatten(input_shape=(8, 8, 1)), Dense(10, activation="softmax")])
     assert with_input.built and with_input.input_shape == (None, 8, 8, 1)
     assert with_input.count_params() == 8 * 8 * 1 * 10 + 10 == with_shape.count_params()
@@ -57,6 +58,7 @@ def test_input_with_add_and_a_cnn_counts_by_hand():
     assert model.count_params() == conv + dense == 13610
     assert model.output_shape == (None, 10)
     set_random_seed(0)
+    keras.utils.clear_session()
     same = Sequential([Conv2D(8, 3, activation="relu", input_shape=(28, 28, 1)),
                        MaxPooling2D(2), Flatten(), Dense(10, activation="softmax")])
     assert summary_text(model) == summary_text(same)
@@ -123,6 +125,7 @@ def test_leaky_relu_both_spellings():
     np.testing.assert_allclose(LeakyReLU(alpha=0.1)(x), [[-0.3, -0.1, 0.0, 2.0]], rtol=1e-6)
     np.testing.assert_allclose(LeakyReLU(0.1)(x), [[-0.3, -0.1, 0.0, 2.0]], rtol=1e-6)
     assert LeakyReLU(alpha=0.2).negative_slope == LeakyReLU(negative_slope=0.2).alpha == 0.2
+    keras.backend.clear_session()
     assert LeakyReLU().name == "leaky_re_lu"  # Keras' automatic name
     assert keras.layers.LeakyReLU is LeakyReLU
     from course_lib.keras.layers.advanced_activations import LeakyReLU as keras2_path
@@ -155,3 +158,53 @@ def test_leaky_relu_in_a_model_counts_and_gradients():
     dx = layer.backward(dy)
     numeric = centred_differences(lambda: np.sum(layer.call(x) * dy), x)
     np.testing.assert_allclose(dx, numeric, rtol=1e-6, atol=1e-8)
+
+
+# --- automatic names: counted over the session, as Keras 3 (and Keras 2) count them ------------
+# Keras 3's keras/src/utils/naming.py: auto_name(prefix) = uniquify(to_snake_case(prefix)), with
+# one counter per prefix in the global state that keras.utils.clear_session() empties. A layer is
+# named when it is constructed, used or not; a Sequential model is a layer named the same way.
+# (tests/conftest.py clears the session before each test, as Keras' own tests do.)
+
+def test_layer_names_count_across_the_models_of_a_session():
+    first = Sequential([Dense(4, activation="relu", input_shape=(3,)), Dense(1)])
+    second = Sequential([Input(shape=(3,)), Dense(4), keras.layers.Activation("relu"),
+                         Dense(1)])
+    assert first.name == "sequential" and second.name == "sequential_1"
+    assert [layer.name for layer in first.layers] == ["dense", "dense_1"]
+    assert [layer.name for layer in second.layers] == ["dense_2", "activation", "dense_3"]
+    text = summary_text(second)
+    assert text.startswith('Model: "sequential_1"\n')
+    rows = [line.split()[0] for line in text.splitlines()
+            if line.split() and line.split()[0] in ("dense_2", "activation", "dense_3")]
+    assert rows == ["dense_2", "activation", "dense_3"]
+
+
+def test_a_layer_is_numbered_when_it_is_made_and_clear_session_starts_again():
+    # the example of keras.utils.clear_session's docstring
+    unused = [Dense(10) for _ in range(10)]
+    assert unused[0].name == "dense" and unused[9].name == "dense_9"
+    assert Dense(10).name == "dense_10"
+    assert Conv2D(2, 3).name == "conv2d"  # each kind has its own count
+    keras.utils.clear_session()
+    assert Dense(10).name == "dense" and Sequential().name == "sequential"
+    keras.backend.clear_session()
+    assert Dense(10).name == "dense" and Conv2D(2, 3).name == "conv2d"
+    assert InputLayer(shape=(2,)).name == "input_layer"
+
+
+def test_given_names_are_kept_and_do_not_move_the_count():
+    named = Dense(3, name="hidden")
+    model = Sequential([Dense(3, input_shape=(2,)), named, Dense(1)], name="net")
+    assert [layer.name for layer in model.layers] == ["dense", "hidden", "dense_1"]
+    assert model.name == "net" and Sequential().name == "sequential"
+
+
+def test_two_layers_of_one_model_cannot_share_a_name():
+    model = Sequential([Dense(3, input_shape=(2,), name="dense")])
+    clash = Dense(1)  # the first automatic Dense of the session: "dense" as well
+    assert clash.name == "dense"
+    with pytest.raises(ValueError, match=r"Sequential\.add: argument 'layer' is named 'dense', "
+                                         r"like a layer already in model 'sequential'"):
+        model.add(clash)
+    assert len(model.layers) == 1

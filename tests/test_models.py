@@ -99,8 +99,8 @@ def test_valid_convolutions_with_stride_2_on_odd_and_even_sizes():
                                  ("dense (Dense)", "(None, 2)", 36 * 2 + 2)]
     assert odd.count_params() == 186
     even = Sequential([Conv2D(3, 3, strides=2, input_shape=(8, 8, 1))])
-    # floor((8 - 3) / 2) + 1 = 3
-    assert summary_rows(even) == [("conv2d (Conv2D)", "(None, 3, 3, 3)", 9 * 3 + 3)]
+    # floor((8 - 3) / 2) + 1 = 3; the session's second Conv2D is conv2d_1, as in Keras
+    assert summary_rows(even) == [("conv2d_1 (Conv2D)", "(None, 3, 3, 3)", 9 * 3 + 3)]
 
 
 def test_same_convolutions_with_stride_2_on_odd_and_even_sizes():
@@ -112,7 +112,7 @@ def test_same_convolutions_with_stride_2_on_odd_and_even_sizes():
                                    ("conv2d_1 (Conv2D)", "(None, 3, 3, 4)", 2 * 2 * 5 * 4 + 4),
                                    ("conv2d_2 (Conv2D)", "(None, 2, 2, 6)", 3 * 3 * 4 * 6 + 6)]
     even = Sequential([Conv2D(8, 3, strides=2, padding="same", input_shape=(8, 8, 1))])
-    assert summary_rows(even) == [("conv2d (Conv2D)", "(None, 4, 4, 8)", 80)]
+    assert summary_rows(even) == [("conv2d_3 (Conv2D)", "(None, 4, 4, 8)", 80)]
 
 
 def test_pooling_layers_have_no_parameters():

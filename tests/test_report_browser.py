@@ -44,3 +44,46 @@ def test_report_opens_from_a_file_with_its_plots(browser, tmp_path):  # noqa: F8
         assert requested == []
     finally:
         page.close()
+
+
+def test_feedback_of_a_blank_notebook_draws_formulas_offline_without_tracebacks(
+        browser, tmp_path):  # noqa: F811
+    """The student who answered nothing: every demo cell that calls a blank exercise shows a
+    one-line note, and the chapter's formulas are drawn as MathML by Chromium itself (a
+    fraction's numerator laid out above its denominator), with every network request refused."""
+    made = graded_class()
+    result = subprocess.run([sys.executable, "-m", "course_lib.cli", "feedback", CHAPTER,
+                             "--student", "blank"], cwd=made.root, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr
+    path = made.root / "feedback" / "blank" / CHAPTER / f"{CHAPTER}.html"
+    page = browser.new_page()
+    requested = []
+
+    def refuse(route):
+        requested.append(route.request.url)
+        route.abort()
+
+    page.route("http*://**", refuse)
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_load_state("load")
+        text = page.inner_text("body")
+        assert "Traceback" not in text
+        assert text.count("uses an exercise that has not been answered yet") >= 3
+        sizes = page.eval_on_selector_all(
+            "math", "ms => ms.map(m => { const r = m.getBoundingClientRect();"
+                    " return [r.width, r.height]; })")
+        assert len(sizes) > 20, len(sizes)
+        # drawn: a formula's height, not zero (an element the browser does not draw)
+        assert all(w > 0 and 5 < h < 200 for w, h in sizes), sizes
+        fractions = page.eval_on_selector_all(
+            "mfrac", "fs => fs.map(f => [f.children[0].getBoundingClientRect().bottom,"
+                     " f.children[1].getBoundingClientRect().top])")
+        assert fractions and all(num <= den + 1 for num, den in fractions), fractions
+        markdown = " ".join(page.eval_on_selector_all(
+            ".text_cell_render", "cs => cs.map(c => c.innerText)"))
+        assert markdown and "$" not in markdown  # no formula left as raw LaTeX
+        assert requested == []
+    finally:
+        page.close()

@@ -25,17 +25,20 @@ or crash the grading        kernel is restarted and the completed cells replayed
                             capped per cell and a submission has a time budget
 the feedback HTML shows     :class:`CleanFeedback` replaces each test cell by a one-line verdict:
 the test cells, hidden      passed or failed, the points, and for a failure the message of the
-tests and tracebacks        failed check only (never hidden code, tracebacks or hidden values)
+tests and tracebacks, and   failed check only (never hidden code, tracebacks or hidden values);
+loads MathJax from a CDN    any other cell's error becomes one friendly line; formulas become
+                            MathML that the browser draws offline
 ==========================  =====================================================================
 """
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
 import nbformat
 from nbformat.notebooknode import NotebookNode
-from traitlets import Integer, List, Unicode
+from traitlets import Bool, Integer, List, Unicode
 
 from nbgrader import utils
 from nbgrader.api import Gradebook
@@ -43,7 +46,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 __all__ = ["RestoreTestCells", "StripHarmlessWarnings", "Execute", "CleanFeedback",
-           "is_test_cell"]
+           "is_test_cell", "error_note", "markdown_math_to_mathml"]
 
 
 def is_test_cell(cell) -> bool:
@@ -244,7 +247,7 @@ _FRIENDLY = ("CheckFailed",)
 
 
 class CleanFeedback(NbGraderPreprocessor):
-    """Turn each test cell of an autograded notebook into a verdict a student may read.
+    """Turn an autograded notebook into feedback a student may read, offline, with no traceback.
 
     Runs in ``GenerateFeedback.preprocessors`` after ``GetGrades`` (which puts the score in
     the cell metadata). The test cell's code (visible and hidden checks alike) is replaced by a
@@ -256,8 +259,16 @@ class CleanFeedback(NbGraderPreprocessor):
       expected value out of it), or by the error's name for anything else (the exception text
       could quote a hidden input), or by a timeout notice.
 
-    Tracebacks are never shown: they quote the test code. Hidden-test markers in any other
-    cell are removed with everything between them, in case a student pasted them there.
+    Every other code cell keeps its code and outputs, except that an error (a demo cell calling
+    an exercise the student left blank raises ``NotImplementedError``) becomes a one-line note
+    (:func:`error_note`): tracebacks are never shown, they are noise to a student and a test
+    cell's would quote the test code. Hidden-test markers in any other cell are removed with
+    everything between them, in case a student pasted them there.
+
+    With ``offline_math`` (the default) the page needs no network: the markdown's ``$...$`` and
+    ``$$...$$`` formulas become MathML (:func:`markdown_math_to_mathml`), which browsers draw
+    themselves, and the MathJax ``<script>`` that nbgrader's feedback template loads from a CDN
+    is left out (:meth:`_drop_mathjax`).
     """
 
     begin_hidden = Unicode("### BEGIN HIDDEN TESTS").tag(config=True)
@@ -266,15 +277,55 @@ class CleanFeedback(NbGraderPreprocessor):
         config=True)
     friendly_errors = List(list(_FRIENDLY), help="Exception names whose message is shown."
                            ).tag(config=True)
+    offline_math = Bool(True, help="Render formulas as MathML and load no MathJax from a CDN."
+                        ).tag(config=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if self.offline_math:
+            self._drop_mathjax()
 
     def preprocess_cell(self, cell, resources, cell_index):
         if is_test_cell(cell):
             return self._verdict(cell), resources
+        if cell.cell_type == "markdown" and self.offline_math:
+            cell.source = markdown_math_to_mathml(cell.source)
         if self.begin_hidden in cell.source:
             hidden = re.compile(re.escape(self.begin_hidden) + r".*?(" +
                                 re.escape(self.end_hidden) + r"|\Z)", re.S)
             cell.source = hidden.sub("", cell.source)
+        if cell.cell_type == "code":
+            cell.outputs = [
+                nbformat.v4.new_output("stream", name="stdout", text=error_note(o) + "\n")
+                if o.output_type == "error" else o for o in cell.get("outputs", [])]
         return cell, resources
+
+    def _drop_mathjax(self) -> None:
+        """Make the exporter running this preprocessor render ``mathjax()`` as nothing.
+
+        nbgrader's ``feedback`` template calls nbconvert's ``mathjax()`` macro with its CDN
+        address hard-wired, so neither ``HTMLExporter.mathjax_url`` nor any resource changes it.
+        A Jinja loader placed first on the exporter's ``extra_loaders`` (which nbconvert tries
+        before its template folders, and whose change rebuilds the template) answers
+        ``mathjax.html.j2`` with an empty macro. Doing it here, rather than in the config,
+        keeps ``nbgrader generate_feedback`` run by hand offline too. The exporter is the
+        preprocessor's ``parent`` (nbconvert registers preprocessors with ``parent=self``);
+        without one (a unit test) there is no template to change. It runs when the exporter
+        registers this preprocessor, before the exporter first builds its Jinja environment:
+        changing the loaders later would rebuild the environment without the filters that
+        ``HTMLExporter.from_notebook_node`` has just registered in it.
+        """
+        from jinja2 import DictLoader
+        from nbconvert.exporters import TemplateExporter
+
+        exporter = self.parent
+        if not isinstance(exporter, TemplateExporter):
+            return
+        if any(getattr(loader, "course_offline", False) for loader in exporter.extra_loaders):
+            return
+        loader = DictLoader({"mathjax.html.j2": "{%- macro mathjax(url='') -%}{%- endmacro -%}"})
+        loader.course_offline = True
+        exporter.extra_loaders = [loader, *exporter.extra_loaders]
 
     def _verdict(self, cell):
         meta = cell.metadata.nbgrader
@@ -302,8 +353,7 @@ class CleanFeedback(NbGraderPreprocessor):
             if ename in self.friendly_errors:
                 return _strip_ansi(error.get("evalue", ""))[: self.max_message]
             if ename == "CellTimeoutError":
-                return ("Your code ran for too long and was stopped (an endless loop, or "
-                        "far more work than the exercise needs).")
+                return _TIMEOUT_NOTE
             if ename == "NotImplementedError":
                 return "This exercise has not been answered yet (NotImplementedError)."
             return (f"Running the checks raised {ename}. Run the exercise and its check "
@@ -312,6 +362,81 @@ class CleanFeedback(NbGraderPreprocessor):
             return ("The checks wrote to the error stream (stderr); graded cells must run "
                     "without error output.")
         return "The checks did not pass."
+
+
+_TIMEOUT_NOTE = ("Your code ran for too long and was stopped (an endless loop, or far more "
+                 "work than the exercise needs).")
+
+
+def error_note(error: dict) -> str:
+    """One friendly line in place of the traceback of an error raised by a non-test cell.
+
+    ``error`` is a notebook ``error`` output (``ename``, ``evalue``). A ``NotImplementedError``
+    means the cell used an exercise that is still blank; any other error is named with the
+    first line of its message (the cell's own code is shown above it, so nothing is hidden).
+    """
+    ename = error.get("ename", "Error")
+    if ename == "NotImplementedError":
+        return ("This cell did not run to the end because it uses an exercise that has not "
+                "been answered yet. Answer the exercise above it, then run this cell again.")
+    if ename == "CellTimeoutError":
+        return _TIMEOUT_NOTE
+    first = (_strip_ansi(str(error.get("evalue", ""))).strip().splitlines() or [""])[0][:200]
+    detail = f": {first}" if first else ""
+    return (f"This cell stopped with {ename}{detail}. Run it in your notebook to see the "
+            f"line that raised it.")
+
+
+#: Code in markdown (fenced blocks, then inline spans), whose dollars are not math.
+_MARKDOWN_CODE = re.compile(r"^(?P<fence>```|~~~).*?^(?P=fence)[^\n]*$|(?P<ticks>`+).+?(?P=ticks)",
+                            re.S | re.M)
+#: ``$$display$$``, or ``$inline$`` (within one paragraph: no blank line): not empty, no space
+#: just inside the dollars and no digit right after the closing one, so "$5 and $6" is text.
+_MARKDOWN_MATH = re.compile(
+    r"\$\$(?P<display>.+?)\$\$"
+    r"|(?<![\\$])\$(?!\s)(?P<inline>(?:[^$\n]|\n(?![ \t]*\n))+?)(?<![\s\\])\$(?!\d)", re.S)
+#: Characters that markdown would read inside the text of a MathML element.
+_MARKDOWN_ACTIVE = {c: f"&#{ord(c)};" for c in "\\*_`[]~|$"}
+
+
+def markdown_math_to_mathml(markdown: str) -> str:
+    """``markdown`` with each ``$...$`` / ``$$...$$`` formula replaced by inline MathML.
+
+    Browsers (Chromium 109+, Firefox, Safari) draw MathML themselves, so the page needs no
+    MathJax and no network. Dollars inside code spans and fenced code blocks are left alone;
+    a formula that latex2mathml cannot convert stays as its LaTeX source in a ``<code>``.
+    The MathML is one line and its text is entity-escaped, so markdown neither splits it into
+    an HTML block nor reads ``*``, ``_`` or ``\\`` in it as emphasis or escapes.
+    """
+    if not isinstance(markdown, str):
+        raise TypeError(f"markdown_math_to_mathml: markdown must be a str, got "
+                        f"{type(markdown).__name__}")
+    parts, last = [], 0
+    for code in _MARKDOWN_CODE.finditer(markdown):
+        parts.append(_MARKDOWN_MATH.sub(_to_mathml, markdown[last:code.start()]))
+        parts.append(code.group(0))
+        last = code.end()
+    parts.append(_MARKDOWN_MATH.sub(_to_mathml, markdown[last:]))
+    return "".join(parts)
+
+
+def _to_mathml(match: re.Match) -> str:
+    from latex2mathml.converter import convert
+
+    display = match.group("display") is not None
+    latex = (match.group("display") if display else match.group("inline")).strip()
+    try:
+        mathml = convert(latex, display="block" if display else "inline")
+    except Exception:  # noqa: BLE001 (latex2mathml raises many kinds on LaTeX it lacks)
+        return f"<code>{_escape_text(html.escape(latex))}</code>"
+    # the text between tags is what markdown could misread; the tags themselves are raw HTML
+    mathml = re.sub(r">([^<]+)<", lambda m: ">" + _escape_text(m.group(1)) + "<",
+                    mathml.replace("\n", " "))
+    return mathml
+
+
+def _escape_text(text: str) -> str:
+    return "".join(_MARKDOWN_ACTIVE.get(c, c) for c in text)
 
 
 def _fmt(value) -> str:

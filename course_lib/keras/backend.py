@@ -1,6 +1,6 @@
-"""``keras.backend`` (Keras 2): the float type and the fuzz factor."""
+"""``keras.backend`` (Keras 2): the float type, the fuzz factor and ``clear_session``."""
 from ..losses import EPSILON
-from ..utils import floatx, set_floatx
+from ..utils import clear_session, floatx, set_floatx
 
 
 def epsilon() -> float:
@@ -8,4 +8,4 @@ def epsilon() -> float:
     return EPSILON
 
 
-__all__ = ["epsilon", "floatx", "set_floatx"]
+__all__ = ["clear_session", "epsilon", "floatx", "set_floatx"]

@@ -1,4 +1,4 @@
-"""``keras.utils``: one-hot encoding and the global random seed."""
-from ..utils import set_random_seed, to_categorical
+"""``keras.utils``: one-hot encoding, the global random seed and ``clear_session``."""
+from ..utils import clear_session, set_random_seed, to_categorical
 
-__all__ = ["set_random_seed", "to_categorical"]
+__all__ = ["clear_session", "set_random_seed", "to_categorical"]
