@@ -20,6 +20,7 @@ student learns here carries over:
 ``standins``              stand-in classifiers that checks hand to a student's model factory
 ``pretrained``            the pre-trained digits CNN shipped in assets/15_cnns
 ``lab``                   JupyterLab for students, without nbgrader's instructor tools
+``progress``              ``course progress``: which exercises pass, per chapter, for a student
 ``widgets``               the interactive explorers, one module per explorer
 ``keras``                 re-exports shaped like ``keras`` (``course_lib.keras.layers`` ...), so Keras
                           code runs here with only its imports changed
@@ -36,7 +37,7 @@ _SUBMODULES = {
     "activations", "losses", "optimizers", "initializers", "convolution", "gradients",
     "layers", "models", "callbacks", "metrics", "utils", "clustering", "decomposition",
     "features", "model_selection", "datasets", "checks", "widgets", "keras", "standins",
-    "pretrained", "lab",
+    "pretrained", "lab", "progress",
 }
 
 
