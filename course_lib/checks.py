@@ -102,6 +102,52 @@ def _exercise_of(tb) -> str | None:
     return None
 
 
+def _not_answered_box(shell, etype, value, tb, tb_offset=None):
+    """IPython's handler for NotImplementedError: a short box when an exercise is unanswered.
+
+    The blank answer cells say ``raise NotImplementedError()``; a check or a demo cell that
+    calls such a function would show a traceback quoting the cell. When the error was raised
+    with no message by code of the notebook itself (the innermost frame runs in the user
+    namespace), two lines say which exercise is missing and what to do; any other
+    NotImplementedError (a library's, or one re-raised by the grader's bridge) keeps its usual
+    traceback. Either way the error output (``ename``, ``evalue``) is the one IPython sends
+    for any exception, so nbgrader and ``course report`` read it as before.
+    """
+    frame = None
+    walk = tb
+    while walk is not None:
+        frame, walk = walk.tb_frame, walk.tb_next
+    if not str(value) and frame is not None and frame.f_globals is shell.user_ns:
+        name = frame.f_code.co_name
+        if name == "<module>":
+            text = ("This answer cell still says `raise NotImplementedError()`: replace that "
+                    "line with your code and run the cell again.")
+        else:
+            text = (f"`{name}` is not answered yet: replace `raise NotImplementedError()` in "
+                    f"its answer cell with your code, run that cell, then run this one again.")
+        stb = [f"{_BOX_NOTE_TITLE}✎ Not answered yet{_BOX_END}", f"  {text}"]
+    else:
+        stb = shell.InteractiveTB.structured_traceback(
+            etype, value, tb, tb_offset=1 if tb_offset is None else tb_offset)
+    shell._showtraceback(etype, value, stb)
+    return stb
+
+
+def _install_not_answered_box():
+    """Register :func:`_not_answered_box` in the running IPython, unless it has its own."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and not shell.custom_exceptions:
+        shell.set_custom_exc((NotImplementedError,), _not_answered_box)
+
+
+_BOX_NOTE_TITLE = "\x1b[1;34m"  # bold blue: nothing is wrong yet, something is missing
+_install_not_answered_box()
+
+
 # ---------------------------------------------------------------------------------------------
 # helpers: turning answers into arrays and arrays into short text
 # ---------------------------------------------------------------------------------------------
