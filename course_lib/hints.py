@@ -67,6 +67,7 @@ def register_hints(exercise, hints, explanation, *, after_failures=DEFAULT_AFTER
         session the next ``hint`` call shows the explanation.
 
     Registering again (re-running the cell) replaces the texts and starts the steps again.
+    Prints one line telling the student how to ask for the hints.
     """
     exercise = _text(exercise, "exercise")
     if isinstance(hints, str) or not isinstance(hints, (list, tuple)) or len(hints) < 2:
@@ -79,6 +80,8 @@ def register_hints(exercise, hints, explanation, *, after_failures=DEFAULT_AFTER
         raise ValueError(f"register_hints: argument 'after_failures' must be a positive "
                          f"integer, got {after_failures!r}")
     _REGISTRY[exercise] = _Exercise(texts, explanation, int(after_failures))
+    print(f'💡 Stuck on {exercise}? Run hint("{exercise}") in a new cell: {len(texts)} hints, '
+          f'then a worked explanation of the approach.')
 
 
 def _lookup(exercise) -> _Exercise:
@@ -138,5 +141,5 @@ def failure_advice(exercise) -> str | None:
         return (f"You have tried {entry.failures} times: run hint(\"{exercise}\") in a new "
                 f"cell for a worked explanation of the approach.")
     if entry.shown > len(entry.hints):
-        return "The worked explanation is shown above, where you asked for it."
+        return f"Run hint(\"{exercise}\") to read the worked explanation again."
     return f"Stuck? Run hint(\"{exercise}\") in a new cell for a hint."

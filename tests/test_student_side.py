@@ -121,3 +121,73 @@ def test_hint_needs_a_name():
 
     with pytest.raises(TypeError, match="'exercise'"):
         hint(3)
+
+
+def test_an_unanswered_exercise_shows_two_lines_not_a_traceback():
+    stub = "def sgd_step(w, grad, learning_rate):\n    # YOUR CODE HERE\n    raise NotImplementedError()"
+    nb = run(SETUP + stub, "check_close(sgd_step(1.0, 1.0, 0.5), 0.5)\npassed('sgd_step')",
+             "x = 1\n# YOUR CODE HERE\nraise NotImplementedError()")
+    error = error_of(nb.cells[1])
+    assert (error.ename, error.evalue) == ("NotImplementedError", "")  # what grading reads
+    assert [ANSI.sub("", line) for line in error.traceback] == [
+        "✎ Not answered yet",
+        "  `sgd_step` is not answered yet: replace `raise NotImplementedError()` in its "
+        "answer cell with your code, run that cell, then run this one again."]
+    assert [ANSI.sub("", line) for line in error_of(nb.cells[2]).traceback][1] == (
+        "  This answer cell still says `raise NotImplementedError()`: replace that line with "
+        "your code and run the cell again.")
+
+
+def test_a_library_not_implemented_error_keeps_its_traceback():
+    nb = run(SETUP, "def f():\n    raise NotImplementedError('a message of its own')\nf()",
+             "from course_lib.layers import Layer\nLayer().call(None)")
+    first = ANSI.sub("", "\n".join(error_of(nb.cells[1]).traceback))
+    assert "a message of its own" in first and "Not answered" not in first
+    second = ANSI.sub("", "\n".join(error_of(nb.cells[2]).traceback))
+    assert "Not answered" not in second and "layers.py" in second
+
+
+# --- whether hints cost points: c.CourseHints.points_per_hint, applied by real autograding ---
+
+def _grade_with_hints(tmp_path, extra_config: str) -> float:
+    """Autograde chapter 00's solution, submitted with 2 hint steps of its exercise shown."""
+    import subprocess
+    import shutil
+    import sys
+    from pathlib import Path
+
+    from course_lib.grading import course
+
+    root = Path(__file__).resolve().parent.parent
+    chapter, exercise = "00_start_here", "celsius_to_fahrenheit"
+    base = tmp_path / "course"
+    (base / "solutions").mkdir(parents=True)
+    (base / "nbgrader_config.py").write_text(
+        (root / "nbgrader_config.py").read_text(encoding="utf-8") + extra_config)
+    shutil.copytree(root / "solutions" / chapter, base / "solutions" / chapter,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    nb = nbformat.read(base / "solutions" / chapter / f"{chapter}.ipynb", as_version=4)
+    answer = next(c for c in nb.cells
+                  if c.metadata.get("nbgrader", {}).get("grade_id") == exercise)
+    for step in (1, 2):  # what hint() leaves: a display output naming exercise and step
+        answer.outputs.append(nbformat.v4.new_output(
+            "display_data", data={"text/plain": "a hint"},
+            metadata={"course_hint": {"exercise": exercise, "step": step}}))
+    (tmp_path / "subs").mkdir()
+    nbformat.write(nb, tmp_path / "subs" / "ann.ipynb")
+    result = subprocess.run([sys.executable, "-m", "course_lib.cli", "autograde", chapter,
+                             str(tmp_path / "subs")], cwd=base, capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    scores = course.exercise_scores(base, chapter, "ann")
+    assert [s.max_score for s in scores] == [1.0]
+    return scores[0].score
+
+
+def test_hints_are_free_by_default(tmp_path):
+    assert _grade_with_hints(tmp_path, "") == 1.0
+
+
+def test_hints_cost_what_the_config_says(tmp_path):
+    # two steps at 0.25 points each: 1 - 0.5
+    assert _grade_with_hints(tmp_path, "\nc.CourseHints.points_per_hint = 0.25\n") == 0.5
