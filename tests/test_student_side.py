@@ -149,45 +149,59 @@ def test_a_library_not_implemented_error_keeps_its_traceback():
 
 # --- whether hints cost points: c.CourseHints.points_per_hint, applied by real autograding ---
 
-def _grade_with_hints(tmp_path, extra_config: str) -> float:
-    """Autograde chapter 00's solution, submitted with 2 hint steps of its exercise shown."""
-    import subprocess
+HINT_CHAPTER, HINT_EXERCISE = "00_start_here", "celsius_to_fahrenheit"
+
+
+def _hint_course(tmp_path):
+    """A scratch course with chapter 00, and its solution submitted by "ann" with 2 hint steps
+    of its exercise shown (the display outputs hint() leaves)."""
     import shutil
-    import sys
     from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    base = tmp_path / "course"
+    (base / "solutions").mkdir(parents=True)
+    shutil.copytree(root / "solutions" / HINT_CHAPTER, base / "solutions" / HINT_CHAPTER,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    nb = nbformat.read(base / "solutions" / HINT_CHAPTER / f"{HINT_CHAPTER}.ipynb",
+                       as_version=4)
+    answer = next(c for c in nb.cells
+                  if c.metadata.get("nbgrader", {}).get("grade_id") == HINT_EXERCISE)
+    for step in (1, 2):
+        answer.outputs.append(nbformat.v4.new_output(
+            "display_data", data={"text/plain": "a hint"},
+            metadata={"course_hint": {"exercise": HINT_EXERCISE, "step": step}}))
+    (tmp_path / "subs").mkdir()
+    nbformat.write(nb, tmp_path / "subs" / "ann.ipynb")
+    return base, root
+
+
+def _autograde(tmp_path, base, root, extra_config: str) -> float:
+    """Autograde ann's submission with the course's nbgrader_config.py plus ``extra_config``."""
+    import subprocess
+    import sys
 
     from course_lib.grading import course
 
-    root = Path(__file__).resolve().parent.parent
-    chapter, exercise = "00_start_here", "celsius_to_fahrenheit"
-    base = tmp_path / "course"
-    (base / "solutions").mkdir(parents=True)
     (base / "nbgrader_config.py").write_text(
         (root / "nbgrader_config.py").read_text(encoding="utf-8") + extra_config)
-    shutil.copytree(root / "solutions" / chapter, base / "solutions" / chapter,
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    nb = nbformat.read(base / "solutions" / chapter / f"{chapter}.ipynb", as_version=4)
-    answer = next(c for c in nb.cells
-                  if c.metadata.get("nbgrader", {}).get("grade_id") == exercise)
-    for step in (1, 2):  # what hint() leaves: a display output naming exercise and step
-        answer.outputs.append(nbformat.v4.new_output(
-            "display_data", data={"text/plain": "a hint"},
-            metadata={"course_hint": {"exercise": exercise, "step": step}}))
-    (tmp_path / "subs").mkdir()
-    nbformat.write(nb, tmp_path / "subs" / "ann.ipynb")
-    result = subprocess.run([sys.executable, "-m", "course_lib.cli", "autograde", chapter,
+    result = subprocess.run([sys.executable, "-m", "course_lib.cli", "autograde", HINT_CHAPTER,
                              str(tmp_path / "subs")], cwd=base, capture_output=True, text=True,
                             timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    scores = course.exercise_scores(base, chapter, "ann")
+    scores = course.exercise_scores(base, HINT_CHAPTER, "ann")
     assert [s.max_score for s in scores] == [1.0]
     return scores[0].score
 
 
 def test_hints_are_free_by_default(tmp_path):
-    assert _grade_with_hints(tmp_path, "") == 1.0
+    base, root = _hint_course(tmp_path)
+    assert _autograde(tmp_path, base, root, "") == 1.0
 
 
-def test_hints_cost_what_the_config_says(tmp_path):
+def test_hints_cost_what_the_config_says_and_no_more_once_it_says_0(tmp_path):
+    base, root = _hint_course(tmp_path)
     # two steps at 0.25 points each: 1 - 0.5
-    assert _grade_with_hints(tmp_path, "\nc.CourseHints.points_per_hint = 0.25\n") == 0.5
+    assert _autograde(tmp_path, base, root, "\nc.CourseHints.points_per_hint = 0.25\n") == 0.5
+    # graded again after the instructor made hints free: the earlier cost is gone
+    assert _autograde(tmp_path, base, root, "") == 1.0

@@ -1,6 +1,6 @@
 """Whether hints cost points: ``c.CourseHints.points_per_hint`` in ``nbgrader_config.py``.
 
-The default is 0: asking for hints is free, and this step does nothing. With a positive value,
+The default is 0: asking for hints is free. With a positive value,
 each exercise loses ``points_per_hint`` for every hint step its student saw (the worked
 explanation counting as one more step, see :mod:`course_lib.hints`), never more than the points
 the exercise scored. The steps are read from the *submitted* notebook (autograding clears the
@@ -8,7 +8,9 @@ outputs that recorded them), with :func:`course_lib.grading.report.hints_used`.
 
 The deduction is written to the gradebook as a negative ``extra_credit`` of the exercise's test
 cell (nbgrader adds ``extra_credit`` to ``auto_score`` in every total), so the automatic score
-itself stays what the checks gave and the cost stays visible; autograding again rewrites it.
+itself stays what the checks gave and the cost stays visible. Autograding again rewrites it: a
+negative ``extra_credit`` is taken to be this step's and is cleared when no cost is owed any
+more (say, after the setting went back to 0); a positive one, given by hand, is left alone.
 Runs in ``Autograde.autograde_preprocessors`` after ``SaveAutoGrades`` (``config.py``).
 """
 from __future__ import annotations
@@ -37,8 +39,6 @@ class CourseHints(NbGraderPreprocessor):
         return value
 
     def preprocess(self, nb, resources):
-        if not self.points_per_hint:
-            return nb, resources
         from .report import exercises, hints_used
 
         info = resources["nbgrader"]
@@ -51,7 +51,10 @@ class CourseHints(NbGraderPreprocessor):
                 grade = gb.find_grade(test, info["notebook"], info["assignment"],
                                       info["student"])
                 cost = min(used.get(answer, 0) * self.points_per_hint, grade.auto_score or 0.0)
-                grade.extra_credit = -cost if cost else None
+                if cost:
+                    grade.extra_credit = -cost
+                elif (grade.extra_credit or 0.0) < 0:
+                    grade.extra_credit = None  # an earlier run's cost, no longer owed
                 if cost:
                     self.log.info("%s: %s steps of hints cost %g point(s)", answer,
                                   used[answer], cost)
