@@ -12,7 +12,9 @@ the tests and ``nbgrader`` run by hand in this directory all grade the same way:
   ``course autograde --unsandboxed`` (or ``c.Execute.unsandboxed = True``);
 - deleted, edited or duplicated test cells are restored from the gradebook, once each;
 - Python warnings on stderr are stripped before scoring (other stderr output still fails);
-- feedback shows, per exercise, pass/fail, points and the failed check's message only.
+- feedback shows, per exercise, pass/fail, points and the failed check's message only;
+- hints (``hint("...")`` in a notebook) are free; to make each hint step cost points, set
+  ``c.CourseHints.points_per_hint`` below, after ``configure(c)`` (``grading/hintcost.py``).
 
 Gradebook: SQLite ``gradebook.db`` here, or any SQLAlchemy URL in ``$COURSE_GRADEBOOK_URL``.
 """
@@ -20,3 +22,4 @@ from course_lib.grading.config import configure
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 configure(c)
+# c.CourseHints.points_per_hint = 0.0  # points per hint step; 0: hints are free

@@ -23,7 +23,9 @@ inputs, from which the expected value could be worked back.
 """
 from __future__ import annotations
 
+import linecache
 import numbers
+import re
 
 import numpy as np
 
@@ -43,7 +45,107 @@ HINT_KEYS = ("none", "callable", "type", "nan", "shape", "mistake", "sign", "fac
 
 
 class CheckFailed(AssertionError):
-    """A check did not pass. The message is the complete, friendly feedback."""
+    """A check did not pass. The message is the complete, friendly feedback.
+
+    In a notebook the failure shows as one short box: a title line, the message, and (when the
+    exercise has hints) how to ask for one. IPython draws an exception through its
+    ``_render_traceback_()`` when it has one, so no traceback, cell source or frame of this
+    module is shown. The error output keeps ``ename == "CheckFailed"`` and ``evalue`` equal to
+    the message, which is what nbgrader scores (any error output fails the test cell) and what
+    the grader's feedback and ``course report`` read; the box is the same in the student's
+    kernel and in the grader's check kernel, so there is no mode a student could switch.
+    """
+
+    def _render_traceback_(self):
+        """The lines IPython shows instead of a traceback (ANSI colours, as tracebacks use)."""
+        lines = [f"{_BOX_TITLE}✘ Not passed yet{_BOX_END}"]
+        lines += [f"  {line}" if line else "" for line in str(self).splitlines()]
+        # IPython may draw one failure more than once (for the screen and for its history):
+        # the failure is counted, and its advice chosen, only the first time
+        if not hasattr(self, "_advice"):
+            try:  # advice from the hints never hides the message itself
+                from .hints import failure_advice
+
+                self._advice = failure_advice(_exercise_of(self.__traceback__))
+            except Exception:  # noqa: BLE001
+                self._advice = None
+        advice = self._advice
+        if advice:
+            lines.append(f"{_BOX_NOTE}{advice}{_BOX_END}")
+        return lines
+
+
+# bold red title, dim note, reset: the colours JupyterLab shows in an error output
+_BOX_TITLE, _BOX_NOTE, _BOX_END = "\x1b[1;31m", "\x1b[2m", "\x1b[0m"
+_PASSED_CALL = re.compile(r"""\bpassed\(\s*["']([^"']+)["']\s*\)""")
+
+
+def _exercise_of(tb) -> str | None:
+    """The exercise whose check cell raised: the name in that cell's ``passed("...")`` call.
+
+    The check cell is the outermost frame running at the top level of IPython's user
+    namespace; its source is in ``linecache`` (IPython puts every cell there).
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    if shell is None:
+        return None
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_globals is shell.user_ns and frame.f_code.co_name == "<module>":
+            match = _PASSED_CALL.search("".join(linecache.getlines(frame.f_code.co_filename)))
+            return match.group(1) if match else None
+        tb = tb.tb_next
+    return None
+
+
+def _not_answered_box(shell, etype, value, tb, tb_offset=None):
+    """IPython's handler for NotImplementedError: a short box when an exercise is unanswered.
+
+    The blank answer cells say ``raise NotImplementedError()``; a check or a demo cell that
+    calls such a function would show a traceback quoting the cell. When the error was raised
+    with no message by code of the notebook itself (the innermost frame runs in the user
+    namespace), two lines say which exercise is missing and what to do; any other
+    NotImplementedError (a library's, or one re-raised by the grader's bridge) keeps its usual
+    traceback. Either way the error output (``ename``, ``evalue``) is the one IPython sends
+    for any exception, so nbgrader and ``course report`` read it as before.
+    """
+    frame = None
+    walk = tb
+    while walk is not None:
+        frame, walk = walk.tb_frame, walk.tb_next
+    if not str(value) and frame is not None and frame.f_globals is shell.user_ns:
+        name = frame.f_code.co_name
+        if name == "<module>":
+            text = ("This answer cell still says `raise NotImplementedError()`: replace that "
+                    "line with your code and run the cell again.")
+        else:
+            text = (f"`{name}` is not answered yet: replace `raise NotImplementedError()` in "
+                    f"its answer cell with your code, run that cell, then run this one again.")
+        stb = [f"{_BOX_NOTE_TITLE}✎ Not answered yet{_BOX_END}", f"  {text}"]
+    else:
+        stb = shell.InteractiveTB.structured_traceback(
+            etype, value, tb, tb_offset=1 if tb_offset is None else tb_offset)
+    shell._showtraceback(etype, value, stb)
+    return stb
+
+
+def _install_not_answered_box():
+    """Register :func:`_not_answered_box` in the running IPython, unless it has its own."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and not shell.custom_exceptions:
+        shell.set_custom_exc((NotImplementedError,), _not_answered_box)
+
+
+_BOX_NOTE_TITLE = "\x1b[1;34m"  # bold blue: nothing is wrong yet, something is missing
+_install_not_answered_box()
 
 
 # ---------------------------------------------------------------------------------------------

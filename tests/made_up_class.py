@@ -17,6 +17,10 @@ student id                 submission
                            and literal values changed: the copied pair is (mix1, copycat)
 =========================  ==================================================================
 
+Hints asked (the outputs ``hint(...)`` records, saved in the submitted notebook): ``mix2`` asked
+two for ``sgd_step`` (shown as steps 1 and 2), ``mix3`` went up to the worked explanation of
+``adam_step`` (step 4: three hints, then the explanation); nobody else asked.
+
 ``COURSE_TEST_CLASS=/tmp/course-report-...`` reuses a class built before (``python
 tests/made_up_class.py`` builds one and prints its folder). Helpers come from
 tests/test_grading.py (notebook surgery), which is not changed.
@@ -50,6 +54,25 @@ class GradedClass:
     root: Path
     wrong: dict[str, dict[str, str]] = field(default_factory=dict)  # student -> {ex: mistake}
     students: list[str] = field(default_factory=list)
+
+
+#: student -> {exercise: the hint steps whose outputs the submitted notebook shows}
+HINTS_ASKED = {"mix2": {"sgd_step": [1, 2]}, "mix3": {"adam_step": [4]}}
+
+
+def ask_hints(nb, asked: dict[str, list[int]]):
+    """``nb`` with the outputs ``hint(exercise)`` would have left, under each answer cell."""
+    from course_lib.hints import HINT_METADATA_KEY
+
+    for cell in nb.cells:
+        exercise = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.cell_type == "code" and exercise in asked:
+            for step in asked[exercise]:
+                cell.outputs.append(nbformat.v4.new_output(
+                    "display_data", data={"text/plain": f"hint {step} for {exercise}"},
+                    metadata={HINT_METADATA_KEY: {"exercise": exercise, "step": step,
+                                                  "hints": 3, "kind": "hint"}}))
+    return nb
 
 
 def rename_copy(source: str) -> str:
@@ -95,7 +118,7 @@ def _build(base: Path) -> GradedClass:
     made = GradedClass(base)
 
     def write(student, nb, wrong=None):
-        nbformat.write(nb, folder / f"{student}.ipynb")
+        nbformat.write(ask_hints(nb, HINTS_ASKED.get(student, {})), folder / f"{student}.ipynb")
         made.wrong[student] = wrong or {}
         made.students.append(student)
 

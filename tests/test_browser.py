@@ -10,6 +10,11 @@ installs Chromium, so CI runs it).
 
 Every chapter in ``solutions/`` is opened: each has at least one widget (the syllabus asks for
 it), so a chapter without a working one fails here.
+
+A blank student chapter (``notebooks/``, with one wrong answer and one ``hint(...)`` cell added)
+is opened as a student would (``course lab``'s environment): Run All must run every cell, every
+explorer must draw, the wrong answer's check must show its short box and no traceback, and the
+hint must appear.
 """
 from __future__ import annotations
 
@@ -249,3 +254,79 @@ def test_students_see_no_instructor_tools(instructor, browser, tmp_path):
                       f"side tabs {tabs}"
     else:
         assert not tools, f"students see instructor tools: {tools}"
+
+
+#: The blank chapter opened as a student would, with one wrong answer and one hint asked.
+BLANK_CHAPTER = "06_gradient_descent"
+WRONG_SGD_STEP = ("def sgd_step(w, grad, learning_rate):\n"
+                  "    return np.asarray(w, dtype=float) + learning_rate * np.asarray(grad)\n")
+
+
+def _solution_widget_cells(chapter) -> int:
+    import nbformat
+
+    nb = nbformat.read(COURSE / "solutions" / chapter / f"{chapter}.ipynb", as_version=4)
+    return sum(any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+                   for o in c.get("outputs", [])) for c in nb.cells if c.cell_type == "code")
+
+
+def test_a_blank_chapter_runs_to_the_end_with_boxes_and_hints(browser, tmp_path):
+    """Run All on the student's blank chapter (one answer wrong, one hint asked): every cell
+    runs, every explorer below the unanswered exercises draws, the wrong answer's check shows
+    the short box without a traceback, and the hint appears under the cell that asked it."""
+    import nbformat
+
+    chapter = BLANK_CHAPTER
+    work = tmp_path / "work"
+    shutil.copytree(COURSE / "notebooks" / chapter, work,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    path = work / f"{chapter}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    nb.cells[ids.index("sgd_step")].source = WRONG_SGD_STEP
+    asked = nbformat.v4.new_code_cell('hint("iterate_minibatches")')
+    nb.cells.insert(ids.index("iterate_minibatches_test") + 1, asked)
+    nbformat.write(nb, path)
+    expected_widgets = _solution_widget_cells(chapter)
+    assert expected_widgets >= 1
+
+    with _jupyterlab(work, tmp_path, instructor=False) as (url, token):
+        page = browser.new_page()
+        page.goto(f"{url}/lab/tree/{chapter}.ipynb?token={token}")
+        _run_all(page)  # returns at the first error shown: the later cells are still queued
+        # Run All goes on past every failing cell: wait until every non-empty code cell has its
+        # number (textContent, not innerText: the hint cells' source is collapsed)
+        numbered = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')].map(c => {
+            const source = c.querySelector('.cm-content');
+            const prompt = c.querySelector('.jp-InputPrompt');
+            return !source || source.textContent.trim() === ''
+                || /\\[\\d+\\]/.test(prompt ? prompt.textContent : '');
+        })"""
+        try:
+            page.wait_for_function(f"() => ({numbered})().every(x => x)",
+                                   timeout=RUN_ALL_SECONDS * 1000)
+        except Exception:  # Playwright's TimeoutError: name the cells that did not run
+            flags = page.evaluate(numbered)
+            pytest.fail(f"cells not run by Run All: {[k for k, f in enumerate(flags) if not f]}")
+
+        widgets = page.locator(".course-widget")
+        widgets.nth(expected_widgets - 1).wait_for(timeout=60_000)
+        assert widgets.count() == expected_widgets
+        for k in range(expected_widgets):
+            widgets.nth(k).scroll_into_view_if_needed()
+            _picture(widgets.nth(k)).wait_for(timeout=30_000)
+
+        boxes = _errors(page)
+        wrong = [b for b in boxes if "Not passed yet" in b]
+        assert len(wrong) == 1, boxes
+        assert "sgd_step" in wrong[0] and "sign is flipped" in wrong[0], wrong[0]
+        assert len(wrong[0].splitlines()) <= 8, wrong[0]
+        for box in boxes:  # boxes only: no traceback, no frame of the library, no test code
+            for leak in ("Traceback", "checks.py", "check_close(", "File ", "Cell In", "---->"):
+                assert leak not in box, f"{leak!r} shown to the student:\n{box}"
+        assert sum("Not answered yet" in b for b in boxes) >= 2, boxes
+
+        hint = page.locator(".jp-RenderedMarkdown", has_text="Hint 1 of")
+        hint.first.wait_for(timeout=30_000)
+        assert "iterate_minibatches" in hint.first.inner_text()
+        page.close()

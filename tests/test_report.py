@@ -76,6 +76,29 @@ def test_mistake_message(output, expected):
     assert report.mistake_message(output) == expected
 
 
+def test_hints_asked_are_counted_per_student_from_the_submitted_notebooks(reports):
+    # made_up_class: mix2 saw hints 1 and 2 of sgd_step, mix3 the explanation of adam_step
+    assert reports["sgd_step"].hints == {"mix2": 2}
+    assert reports["adam_step"].hints == {"mix3": 4}
+    assert reports["iterate_minibatches"].hints == {}
+
+
+def test_hints_used_reads_the_largest_recorded_step():
+    import nbformat
+
+    def shown(exercise, step):
+        return nbformat.v4.new_output("display_data", data={"text/plain": "a hint"},
+                                      metadata={"course_hint": {"exercise": exercise,
+                                                                "step": step}})
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("hint('a')", outputs=[shown("a", 3)]),
+        nbformat.v4.new_code_cell("hint('a')", outputs=[shown("a", 1), shown("b", 2)]),
+        nbformat.v4.new_code_cell("print(1)", outputs=[nbformat.v4.new_output(
+            "stream", name="stdout", text="1\n")]),
+    ])
+    assert report.hints_used(nb) == {"a": 3, "b": 2}
+
+
 def test_exercises_come_from_the_solution_cells_and_titles():
     import nbformat
 
@@ -106,6 +129,9 @@ def test_command_prints_the_report_and_writes_a_self_contained_html(made, tmp_pa
     # `<test cell id>  <passed>/<students>`, as tests/test_grading.py reads it
     assert "  full marks: sgd_step_test  11/20 (55%) ###########\n" in out
     assert "3 of 20  The learning rate is applied twice" in out
+    assert ("  hints:      1 of 20 students asked, 2 in all (mix2 2; the worked explanation "
+            "counts as one more)\n") in out
+    assert "  hints:      none asked (0 of 20 students)\n" in out
     text = page.read_text(encoding="utf-8")
     assert text.count('src="data:image/png;base64,') == 4  # overview + one per exercise
     assert "http://" not in text and "https://" not in text

@@ -27,6 +27,7 @@ def configure(c, *, timeout: int | None = None, db_url: str | None = None) -> No
                                         GetGrades, LimitOutput, OverwriteCells,
                                         OverwriteKernelspec, SaveAutoGrades)
 
+    from .hintcost import CourseHints
     from .preprocessors import CleanFeedback, Execute, RestoreTestCells, StripHarmlessWarnings
 
     c.CourseDirectory.course_id = "ml_course"
@@ -66,6 +67,7 @@ def configure(c, *, timeout: int | None = None, db_url: str | None = None) -> No
         ClearMetadataPreprocessor,
         LimitOutput,
         SaveAutoGrades,
+        CourseHints,            # hints cost c.CourseHints.points_per_hint each (default 0)
         AssignLatePenalties,
         CheckCellMetadata,
     ]

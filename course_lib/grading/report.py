@@ -13,6 +13,12 @@ For each exercise (an answer cell and the test cell that grades it) of an autogr
   errors are named ``<ExceptionName>: <first line>``.
   Numbers are replaced by ``#`` to group messages that differ only in a student's values.
 
+* the *hints* each student asked for: ``hint("...")`` (``course_lib.hints``) records every hint
+  it shows as a display output whose metadata ``course_hint`` names the exercise and the step;
+  per student and exercise the largest step found in
+  ``submitted/<student>/<chapter>/<chapter>.ipynb`` counts (the submitted notebook, since
+  autograding clears outputs and re-runs the cells).
+
 Exercises are sorted hardest first (lowest share with full marks). ``format_report`` gives the
 text the ``course report`` command prints, ``report_html`` a self-contained page (plots are
 matplotlib PNGs embedded as ``data:`` URIs: no server, no network).
@@ -54,6 +60,7 @@ class ExerciseReport:
     max_score: float
     scores: dict[str, float]      #: student -> score of this exercise
     mistakes: list[Mistake]       #: most frequent first
+    hints: dict[str, int] = field(default_factory=dict)  #: student -> hints asked (if any)
 
     @property
     def students(self) -> int:
@@ -120,6 +127,23 @@ def mistake_message(output: dict) -> str:
     return f"{ename}: {lines[0].strip()}" if lines else ename
 
 
+def hints_used(nb) -> dict[str, int]:
+    """``{exercise: steps}``: how many hints (the explanation counting as one more) a notebook
+    records for each exercise, i.e. the largest ``course_hint`` step in its outputs."""
+    from course_lib.hints import HINT_METADATA_KEY
+
+    used: dict[str, int] = {}
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) or []:
+            record = (output.get("metadata") or {}).get(HINT_METADATA_KEY)
+            if not isinstance(record, dict):
+                continue
+            exercise, step = record.get("exercise"), record.get("step")
+            if isinstance(exercise, str) and isinstance(step, int) and step > 0:
+                used[exercise] = max(used.get(exercise, 0), step)
+    return used
+
+
 def _first_error(cell) -> dict | None:
     for output in cell.get("outputs", []):
         if output.get("output_type") == "error":
@@ -176,6 +200,12 @@ def chapter_report(root: str | Path, chapter: str) -> list[ExerciseReport]:
                 error = _first_error(cell)
                 if error is not None:
                     messages[test][student] = mistake_message(error)
+    hints: dict[str, dict[str, int]] = {}  # exercise -> student -> steps
+    for student in students:
+        path = root / "submitted" / student / chapter / f"{chapter}.ipynb"
+        if path.is_file():
+            for exercise, steps in hints_used(nbformat.read(path, as_version=4)).items():
+                hints.setdefault(exercise, {})[student] = steps
     reports = []
     for test, answer_id, title in found:
         groups: dict[str, Mistake] = {}
@@ -193,7 +223,7 @@ def chapter_report(root: str | Path, chapter: str) -> list[ExerciseReport]:
                 else key
         ranked = sorted(groups.values(), key=lambda m: (-m.count, m.message))
         reports.append(ExerciseReport(test, answer_id, title, max_scores[test], scores[test],
-                                      ranked))
+                                      ranked, hints.get(answer_id, {})))
     order = {test: k for k, (test, _, _) in enumerate(found)}
     return sorted(reports, key=lambda r: (r.share, order[r.test_id]))
 
@@ -219,11 +249,21 @@ def format_report(chapter: str, reports: list[ExerciseReport]) -> str:
                   f"({100 * r.share:.0f}%) {bar}\n")
         dist = ", ".join(f"{score:g} pts: {count}" for score, count in score_distribution(r))
         out.write(f"  scores:     {dist}\n")
+        out.write(f"  hints:      {_hints_line(r)}\n")
         if r.mistakes:
             out.write("  mistakes (first failed check):\n")
             for m in r.mistakes:
                 out.write(f"    {m.count:>3} of {r.students}  {m.message}\n")
     return out.getvalue()
+
+
+def _hints_line(r: ExerciseReport) -> str:
+    if not r.hints:
+        return f"none asked (0 of {r.students} students)"
+    total = sum(r.hints.values())
+    who = ", ".join(f"{student} {steps}" for student, steps in sorted(r.hints.items()))
+    return (f"{len(r.hints)} of {r.students} students asked, {total} in all ({who}; the "
+            f"worked explanation counts as one more)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -288,7 +328,8 @@ failed check of the exercise, as recorded by autograding.</p>"""]
 <h2>{esc(r.title)}</h2>
 <p><code>{esc(r.answer_id)}</code>, graded by <code>{esc(r.test_id)}</code>,
 {r.max_score:g} points. Full marks: <b class="passed">{r.passed} of {r.students}</b>
-({100 * r.share:.0f}%).</p>
+({100 * r.share:.0f}%).
+Hints: <span class="hints">{esc(_hints_line(r))}</span>.</p>
 <img class="distribution" alt="score distribution of {esc(r.answer_id)}" src="{hist}">
 {table}
 </section>""")
