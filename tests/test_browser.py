@@ -164,8 +164,9 @@ def _run_all(page):
 
 
 def _wait_until_run(page):
-    # Run All stops at the first cell that raises, so "done" is: nothing running ([*]) and
-    # either every non-empty code cell numbered or an error shown
+    # at the first error JupyterLab clears the [*] of the cells still queued (which go on
+    # running when the failing cell is tagged raises-exception), so "done" here is: nothing
+    # marked running and either every non-empty code cell numbered or an error shown
     page.wait_for_function(
         """() => {
             const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
@@ -173,8 +174,10 @@ def _wait_until_run(page):
                 return false;
             const error = document.querySelector(
                 ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']");
+            // a cell whose source is collapsed (the hint cells) has no editor to read
+            const blank = source => !source || source.textContent.trim() === '';
             return !!error || prompts.every(p => /\\[\\d+\\]/.test(p.textContent)
-                || p.closest('.jp-Cell').querySelector('.cm-content').textContent.trim() === '');
+                || blank(p.closest('.jp-Cell').querySelector('.cm-content')));
         }""", timeout=RUN_ALL_SECONDS * 1000)
 
 
