@@ -42,7 +42,7 @@ import nbformat
 from test_grading import ROOT, _env, fill_answers, load_wrong_answers
 
 CHAPTER = "06_gradient_descent"
-TIMEOUT = int(os.environ.get("COURSE_TEST_TIMEOUT", "10"))
+TIMEOUT = int(os.environ.get("COURSE_TEST_TIMEOUT", "20"))
 
 #: What the copier renamed: each local name of mix1's answers -> the copy's name.
 RENAMES = {"order": "perm", "rng": "gen", "start": "s0", "idx": "sel", "step": "delta",
