@@ -21,16 +21,8 @@ def test_report_opens_from_a_file_with_its_plots(browser, tmp_path):  # noqa: F8
                              "--html", str(path)], cwd=made.root, capture_output=True,
                             text=True)
     assert result.returncode == 0, result.stderr
-    page = browser.new_page()
-    requested = []
-
-    def refuse(route):
-        requested.append(route.request.url)
-        route.abort()
-
-    page.route("http*://**", refuse)
+    page, requested = _open_offline(browser, path)
     try:
-        page.goto(path.as_uri())
         page.wait_for_load_state("load")
         images = page.eval_on_selector_all(
             "img", "imgs => imgs.map(i => [i.complete, i.naturalWidth])")
@@ -57,16 +49,8 @@ def test_feedback_of_a_blank_notebook_draws_formulas_offline_without_tracebacks(
                             text=True)
     assert result.returncode == 0, result.stderr
     path = made.root / "feedback" / "blank" / CHAPTER / f"{CHAPTER}.html"
-    page = browser.new_page()
-    requested = []
-
-    def refuse(route):
-        requested.append(route.request.url)
-        route.abort()
-
-    page.route("http*://**", refuse)
+    page, requested = _open_offline(browser, path)
     try:
-        page.goto(path.as_uri())
         page.wait_for_load_state("load")
         text = page.inner_text("body")
         assert "Traceback" not in text
@@ -87,3 +71,18 @@ def test_feedback_of_a_blank_notebook_draws_formulas_offline_without_tracebacks(
         assert requested == []
     finally:
         page.close()
+
+
+def _open_offline(browser, path):
+    """A new page showing the file at ``path`` with every network request refused; returns
+    the page and the list of the addresses it tried to reach."""
+    page = browser.new_page()
+    requested = []
+
+    def refuse(route):
+        requested.append(route.request.url)
+        route.abort()
+
+    page.route("http*://**", refuse)
+    page.goto(path.as_uri())
+    return page, requested
