@@ -103,6 +103,14 @@ def _env() -> dict:
     return env
 
 
+def run_ok(args, cwd, env=None, timeout=1800) -> subprocess.CompletedProcess:
+    """Run a command in ``cwd`` (the tests' environment unless ``env``); it must succeed."""
+    done = subprocess.run(args, cwd=cwd, env=env or _env(), capture_output=True, text=True,
+                          timeout=timeout)
+    assert done.returncode == 0, f"{args} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return done
+
+
 # --------------------------------------------------------------------------------------------
 # Notebook surgery, written for these tests only
 # --------------------------------------------------------------------------------------------

@@ -39,9 +39,7 @@ An endless loop (one timeout, not several) is proven in ``tests/test_grading.py`
 """
 from __future__ import annotations
 
-import copy
 import hashlib
-import os
 import shutil
 import socket
 import sqlite3
@@ -56,7 +54,7 @@ import nbformat
 import pytest
 
 from test_grading import (ROOT, _env, _new_course, exercises_of, fill_answers, grade_id,
-                          grading_pool, is_answer)
+                          grading_pool, is_answer, run_ok as _run)
 
 CHAPTERS = ["01_what_is_ml", "06_gradient_descent"]
 BYSTANDERS = ["bystander-a", "bystander-b"]
@@ -318,13 +316,6 @@ def _build(chapter: str, course: Path, port: int) -> dict:
     return plan
 
 
-def _run(args, cwd):
-    done = subprocess.run(args, cwd=cwd, env=_env(), capture_output=True, text=True,
-                          timeout=1800)
-    assert done.returncode == 0, f"{args} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    return done
-
-
 def _grade_chapter(chapter: str, base: Path) -> dict:
     course = _new_course(base / chapter, chapter)
     _run([sys.executable, "-m", "nbgrader", "generate_assignment", chapter, "--force"], course)
@@ -460,6 +451,3 @@ def test_killing_the_kernel_costs_only_the_exercise_that_did_it(chapter):
     last = next(c for c in nb.cells if grade_id(c) == chapter["answers"][-1])
     assert any(o.output_type == "error" and o.ename == "DeadKernelError" for o in last.outputs)
 
-
-def _unused():
-    return copy, os

@@ -34,7 +34,7 @@ import nbformat
 import pytest
 
 from test_grading import (GradingCluster, _env, _new_course, fill_answers, grade_id,
-                          grading_pool, is_test, load_wrong_answers)
+                          grading_pool, is_test, load_wrong_answers, run_ok as _run)
 
 yaml = pytest.importorskip("yaml")
 
@@ -74,13 +74,6 @@ def _course(base: Path, chapters=(CHAPTER,)) -> Path:
     _run([sys.executable, "-m", "nbgrader", "generate_assignment", chapters[0], "--force"],
          course)
     return course
-
-
-def _run(args, cwd, env=None, timeout=900) -> subprocess.CompletedProcess:
-    done = subprocess.run(args, cwd=cwd, env=env or _env(), capture_output=True, text=True,
-                          timeout=timeout)
-    assert done.returncode == 0, f"{args} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    return done
 
 
 def _scores(db_url: str, chapter: str, students) -> dict[str, dict[str, float]]:

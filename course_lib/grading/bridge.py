@@ -24,7 +24,6 @@ import ast
 import base64
 import builtins
 import importlib.resources
-import os
 import time
 import warnings
 
@@ -417,6 +416,3 @@ def bound_names() -> list[str]:
     bridge = _state["bridge"]
     return sorted(bridge.bound) if bridge else []
 
-
-def _unused():  # keeps linters quiet about os in some builds
-    return os

@@ -604,6 +604,3 @@ def _size(out) -> int:
     return sum(len(v) if isinstance(v, str) else len(json.dumps(v))
                for v in out.get("data", {}).values())
 
-
-def _unused():
-    return os

@@ -18,7 +18,6 @@ with the ``psycopg`` package.
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
 
 #: The advisory lock key this course's graders share (any fixed 64-bit number).
 ADVISORY_KEY = 0x6C6D636F75727365  # "lmcourse"
@@ -44,9 +43,10 @@ class WriteLock:
                 fcntl.flock(self._file, fcntl.LOCK_EX)
         elif backend == "postgresql":
             from sqlalchemy import create_engine, text
+            from sqlalchemy.pool import NullPool
 
             if self._engine is None:
-                self._engine = create_engine(self.url, poolclass=_null_pool())
+                self._engine = create_engine(self.url, poolclass=NullPool)
             self._connection = self._engine.connect()
             self._connection.execute(text("SELECT pg_advisory_lock(:key)"),
                                      {"key": ADVISORY_KEY})
@@ -75,19 +75,3 @@ class WriteLock:
             self._engine.dispose()
             self._engine = None
 
-
-def _null_pool():
-    from sqlalchemy.pool import NullPool
-
-    return NullPool
-
-
-@contextmanager
-def write_lock(db_url: str):
-    """One locked stretch (see :class:`WriteLock`)."""
-    lock = WriteLock(db_url)
-    try:
-        with lock:
-            yield
-    finally:
-        lock.close()
