@@ -325,6 +325,29 @@ def test_a_kernel_that_dies_costs_only_its_cell():
     assert nb.cells[2].outputs[0].text == "7\n"
 
 
+def test_big_arguments_reach_the_students_function_whole(tmp_path):
+    # 2.4 MB of arguments: past the size that travels inside the code the kernel runs, so the
+    # student's kernel fetches the request over stdin, and the test still sees every number
+    test = new_code_cell(
+        "import numpy as np\n"
+        "x = np.arange(300_000.0)\n"
+        "total, shape, back = summarise(x, scale=np.full(3, 2.0))\n"
+        "assert total == x.sum() * 2.0 and tuple(shape) == x.shape\n"
+        "assert np.array_equal(back, x[::-1])\n"
+        "print('the check saw', len(back), 'numbers')")
+    test.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True,
+                                 "grade_id": "summarise_test", "points": 1,
+                                 "schema_version": 3}
+    nb = new_notebook(cells=[
+        new_code_cell("def summarise(a, scale):\n"
+                      "    return float(a.sum() * scale[0]), a.shape, a[::-1].copy()"), test])
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3",
+                              "language": "python"}
+    Execute(timeout=60, iopub_timeout=2).preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    assert _errors(nb.cells[1]) == []
+    assert nb.cells[1].outputs[0].text == "the check saw 300000 numbers\n"
+
+
 def test_the_student_kernel_is_boxed(tmp_path):
     (tmp_path / "data.txt").write_text("mine")
     secret = ROOT / "solutions"

@@ -93,6 +93,8 @@ def _op(request):
 
 
 def serve(request_text):
+    if request_text is None:  # a big request: fetched over stdin, not sent as code
+        request_text = _raw_input(PREFIX + dumps({"kind": "fetch"}))
     request = _json.loads(_base64.b64decode(request_text))
     with _warnings.catch_warnings(record=True) as caught:
         _warnings.simplefilter("always")

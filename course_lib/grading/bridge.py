@@ -30,6 +30,9 @@ import warnings
 from . import wire
 
 _REQUEST_LIMIT = 1 << 28
+#: Requests up to this many characters travel inside the code the student's kernel runs; longer
+#: ones are fetched over stdin (ipykernel hashes each cell's code, 0.3 s per MB).
+_INLINE_LIMIT = 16_384
 
 _state: dict = {"bridge": None}
 
@@ -80,8 +83,9 @@ class Bridge:
         except OSError:
             return False
 
-    def _execute(self, code: str) -> tuple[dict | None, dict]:
-        """Run ``code`` in the student's kernel; returns (answer, execute_reply content)."""
+    def _execute(self, code: str, payload: str | None = None) -> tuple[dict | None, dict]:
+        """Run ``code`` in the student's kernel; returns (answer, execute_reply content).
+        ``payload`` is the text the agent fetches (once) with a ``fetch`` input request."""
         if self.broken == "timeout":
             raise CellTimeoutError("an earlier call into your code ran too long; it is not "
                                    "run again")
@@ -105,6 +109,10 @@ class Bridge:
                     message = wire.loads(prompt[len(_PREFIX):], _REQUEST_LIMIT)
                     if message.get("kind") == "callback":
                         self.kc.input(self._callback(message))
+                        continue
+                    if message.get("kind") == "fetch":
+                        self.kc.input(payload or "")
+                        payload = None
                         continue
                     answer = message
                 self.kc.input("")
@@ -133,8 +141,12 @@ class Bridge:
                                   f"({content.get('ename')}: {content.get('evalue')})")
             self.installed = True
         text = base64.b64encode(wire.dumps(request).encode()).decode()
-        answer, content = self._execute(
-            f"__import__('sys').modules['_course_agent'].serve('{text}')")
+        if len(text) <= _INLINE_LIMIT:
+            answer, content = self._execute(
+                f"__import__('sys').modules['_course_agent'].serve('{text}')")
+        else:  # IPython hashes every cell's code in pure Python: big arguments go by stdin
+            answer, content = self._execute(
+                "__import__('sys').modules['_course_agent'].serve(None)", payload=text)
         if answer is None:
             raise RemoteError(f"your notebook's kernel did not answer the grader "
                               f"({content.get('ename')}: {content.get('evalue')})")
