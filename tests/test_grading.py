@@ -66,6 +66,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import Future
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -269,7 +270,33 @@ class GradedClass:
                 f"{self.chapter}.html").read_text(encoding="utf-8")
 
     def describe(self, student: str) -> str:
-        return f"{self.chapter}, student {student!r}: scores {self.scores[student]}"
+        return (f"{self.chapter}, student {student!r}: scores {self.scores[student]}"
+                + why_points_were_lost(self.courses[student] / "autograded" / student /
+                                       self.chapter / f"{self.chapter}.ipynb"))
+
+
+def why_points_were_lost(path: Path) -> str:
+    """The errors of the autograded notebook's cells, with their run times, so that a failed
+    proof says whether a check failed, a cell timed out or a kernel died (on CI, where the
+    scratch courses are gone once the session ends)."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, ValueError) as error:
+        return f"\n  (no autograded notebook: {error})"
+    lines = []
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") != "error":
+                continue
+            run = cell.metadata.get("execution", {})
+            took = ""
+            if "iopub.execute_input" in run and "shell.execute_reply" in run:
+                start, end = (datetime.fromisoformat(run[k].replace("Z", "+00:00"))
+                              for k in ("iopub.execute_input", "shell.execute_reply"))
+                took = f" after {(end - start).total_seconds():.1f} s"
+            lines.append(f"\n  cell {index} ({grade_id(cell) or 'demo'}){took}: "
+                         f"{out.get('ename')}: {str(out.get('evalue'))[:300]}")
+    return "".join(lines) or "\n  (no cell has an error)"
 
 
 def _new_course(base: Path, chapter: str) -> Path:

@@ -54,7 +54,8 @@ import nbformat
 import pytest
 
 from test_grading import (ROOT, _env, _new_course, exercises_of, fill_answers, grade_id,
-                          grading_pool, is_answer, run_ok as _run)
+                          grading_pool, is_answer, run_ok as _run,
+                          why_points_were_lost)
 
 CHAPTERS = ["01_what_is_ml", "06_gradient_descent"]
 BYSTANDERS = ["bystander-a", "bystander-b"]
@@ -376,7 +377,10 @@ def chapter(request, attacked):
 
 
 def _describe(result, student):
-    return f"{student}: {result['scores'][student]} (max {result['max']})"
+    chapter = result["course"].name
+    return (f"{student}: {result['scores'][student]} (max {result['max']})" +
+            why_points_were_lost(result["course"] / "autograded" / student / chapter /
+                                 f"{chapter}.ipynb"))
 
 
 @pytest.mark.parametrize("student", ["interp", "patches"])
