@@ -27,6 +27,8 @@ import importlib.resources
 import time
 import warnings
 
+import zmq
+
 from . import wire
 
 _REQUEST_LIMIT = 1 << 28
@@ -95,38 +97,42 @@ class Bridge:
         msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=True,
                                  stop_on_error=False)
         answer = None
+        stdin, shell = self.kc.stdin_channel, self.kc.shell_channel
+        # one poll on both sockets: a call costs the kernel's time, not a polling interval
+        poller = zmq.Poller()
+        poller.register(stdin.socket, zmq.POLLIN)
+        poller.register(shell.socket, zmq.POLLIN)
         while True:
             if self.deadline is not None and time.monotonic() > self.deadline:
                 self.broken = "timeout"
                 raise CellTimeoutError("your code ran longer than the cell's time limit")
-            try:
-                msg = self.kc.stdin_channel.get_msg(timeout=0.005)
-            except Exception:  # noqa: BLE001 (queue.Empty)
-                msg = None
-            if msg is not None and msg["msg_type"] == "input_request":
-                prompt = msg["content"].get("prompt", "")
-                if prompt.startswith(_PREFIX):
-                    message = wire.loads(prompt[len(_PREFIX):], _REQUEST_LIMIT)
-                    if message.get("kind") == "callback":
-                        self.kc.input(self._callback(message))
-                        continue
-                    if message.get("kind") == "fetch":
-                        self.kc.input(payload or "")
-                        payload = None
-                        continue
-                    answer = message
-                self.kc.input("")
-                continue
-            try:
-                reply = self.kc.shell_channel.get_msg(timeout=0.005)
-            except Exception:  # noqa: BLE001
+            ready = dict(poller.poll(50))
+            if not ready:
                 if not self._alive():
                     self.broken = "dead"
                     raise DeadKernelError("your notebook's kernel died while running your "
                                           "code") from None
                 continue
-            if reply["parent_header"].get("msg_id") == msg_id:
-                return answer, reply["content"]
+            if stdin.socket in ready:
+                msg = stdin.get_msg(timeout=0)
+                if msg["msg_type"] == "input_request":
+                    prompt = msg["content"].get("prompt", "")
+                    if prompt.startswith(_PREFIX):
+                        message = wire.loads(prompt[len(_PREFIX):], _REQUEST_LIMIT)
+                        if message.get("kind") == "callback":
+                            self.kc.input(self._callback(message))
+                            continue
+                        if message.get("kind") == "fetch":
+                            self.kc.input(payload or "")
+                            payload = None
+                            continue
+                        answer = message
+                    self.kc.input("")
+                    continue
+            if shell.socket in ready:
+                reply = shell.get_msg(timeout=0)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    return answer, reply["content"]
 
     def request(self, **request):
         if not self.installed:
