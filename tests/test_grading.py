@@ -276,9 +276,9 @@ class GradedClass:
 
 
 def why_points_were_lost(path: Path) -> str:
-    """The errors of the autograded notebook's cells, with their run times, so that a failed
-    proof says whether a check failed, a cell timed out or a kernel died (on CI, where the
-    scratch courses are gone once the session ends)."""
+    """The errors of the autograded notebook's cells, with their run times, and their stderr
+    text, so that a failed proof says whether a check failed, a cell timed out or a kernel died
+    (on CI, where the scratch courses are gone once the session ends)."""
     try:
         nb = nbformat.read(path, as_version=4)
     except (OSError, ValueError) as error:
@@ -286,6 +286,11 @@ def why_points_were_lost(path: Path) -> str:
     lines = []
     for index, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
+            text = str(out.get("text", ""))
+            if out.get("output_type") == "stream" and (out.get("name") == "stderr"
+                                                       or text.startswith("[stderr]")):
+                lines.append(f"\n  cell {index} ({grade_id(cell) or 'demo'}) stderr: "
+                             f"{text[:300]!r}")
             if out.get("output_type") != "error":
                 continue
             run = cell.metadata.get("execution", {})
@@ -296,7 +301,7 @@ def why_points_were_lost(path: Path) -> str:
                 took = f" after {(end - start).total_seconds():.1f} s"
             lines.append(f"\n  cell {index} ({grade_id(cell) or 'demo'}){took}: "
                          f"{out.get('ename')}: {str(out.get('evalue'))[:300]}")
-    return "".join(lines) or "\n  (no cell has an error)"
+    return "".join(lines) or "\n  (no cell has an error or stderr text)"
 
 
 def _new_course(base: Path, chapter: str) -> Path:
@@ -343,7 +348,8 @@ class GradingCluster:
     thread each). Every chapter's class is graded on it by ``course autograde --scheduler``."""
 
     def __init__(self, base: Path, env: dict):
-        self.base, self.env = base, env
+        # as the README advises for grading workers: no stack sampling every 10 ms
+        self.base, self.env = base, {**env, "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"}
         self.processes: list[subprocess.Popen] = []
         self.workers = 0
         base.mkdir(parents=True, exist_ok=True)

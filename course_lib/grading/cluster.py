@@ -4,7 +4,9 @@
 ``--jobs N`` (default: one per core) starts a Dask ``LocalCluster`` of N single-threaded worker
 processes for the run; ``--scheduler tcp://HOST:8786`` sends the work to a Dask cluster started
 by hand (``dask scheduler`` on one machine, ``dask worker tcp://HOST:8786 --nthreads 1`` on each
-grading machine; every worker needs this course's ``course_lib`` and bubblewrap installed).
+grading machine; every worker needs this course's ``course_lib`` and bubblewrap installed;
+``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` in a worker's environment spares it
+Dask's stack sampling, as the embedded cluster does).
 
 Each task carries one :class:`~course_lib.grading.pipeline.Job` in and one
 :class:`~course_lib.grading.pipeline.Executed` out; workers need neither the gradebook nor the
@@ -67,8 +69,12 @@ class DaskRunner:
         if self.scheduler:
             self.client = Client(self.scheduler, timeout=self.connect_timeout)
         else:
+            import dask
+
             # single-threaded workers: a submission's kernels use the core; Dask's memory
-            # management is off because the sandbox caps each student kernel itself
+            # management is off because the sandbox caps each student kernel itself, and so
+            # is its profiler, which samples every thread's stack every 10 ms
+            dask.config.set({"distributed.worker.profile.enabled": False})
             self.cluster = LocalCluster(n_workers=self.jobs or default_jobs(),
                                         threads_per_worker=1, processes=True,
                                         memory_limit=0, dashboard_address=None,
