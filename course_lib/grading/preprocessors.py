@@ -183,15 +183,21 @@ _WARNING_LINE = re.compile(r"^.*?:\d+: (?P<category>[A-Za-z_][\w.]*Warning): ")
 
 
 class StripHarmlessWarnings(NbGraderPreprocessor):
-    """Remove Python warnings from stderr so that a correct answer keeps its points.
+    """Keep stderr text from costing a correct answer its points; only a failed check does.
 
-    nbgrader scores a test cell zero as soon as it has any stderr output. Warnings
-    (``DeprecationWarning`` from a library, ``ConvergenceWarning`` from scikit-learn, NumPy's
-    ``RuntimeWarning``) say nothing about whether the answer is right: the checks decide that.
-    This removes each warning block whose category is in ``categories`` (a regular expression,
-    default: any ``...Warning``); other stderr text is kept and still fails the cell, and a
-    raised error is an ``error`` output, which this never touches. A stream left empty is
-    dropped.
+    nbgrader scores a test cell zero as soon as it has any stderr output. Here a test cell runs
+    in the check kernel, where only the instructor's code, the course's checks and the grader's
+    own machinery run (the student's code runs in its own kernel, whose stderr never reaches a
+    test cell), and a failed check is an ``error`` output, which this never touches. What else
+    reaches stderr says nothing about the answer: warnings (``DeprecationWarning`` from a
+    library, ``ConvergenceWarning`` from scikit-learn, NumPy's ``RuntimeWarning``, a student's
+    warning raised again by the bridge), and on a loaded machine the kernel's own complaints
+    (ipykernel copies whatever is written to the process's stderr into the running cell).
+
+    So each warning block whose category matches ``categories`` (a regular expression,
+    default: any ``...Warning``) is removed from stderr, and in a *test* cell the stderr text
+    that is left stays readable for the instructor as a stdout note, ``[stderr] ...``. Other
+    cells keep their stderr (they carry no points). A stream left empty is dropped.
     """
 
     categories = Unicode(
@@ -202,12 +208,16 @@ class StripHarmlessWarnings(NbGraderPreprocessor):
     def preprocess_cell(self, cell, resources, cell_index):
         if cell.cell_type != "code":
             return cell, resources
+        test = is_test_cell(cell)
         kept = []
         for output in cell.get("outputs", []):
             if output.output_type == "stream" and output.name == "stderr":
                 output.text = self.strip(output.text)
                 if not output.text.strip():
                     continue
+                if test:
+                    output = nbformat.v4.new_output("stream", name="stdout", text="".join(
+                        f"[stderr] {line}" for line in output.text.splitlines(keepends=True)))
             kept.append(output)
         cell.outputs = kept
         return cell, resources
