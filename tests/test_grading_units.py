@@ -359,6 +359,49 @@ def test_big_arguments_reach_the_students_function_whole(tmp_path):
     assert nb.cells[1].outputs[0].text == "the check saw 300000 numbers\n"
 
 
+def test_grading_leaves_no_socket_knocking_on_a_stopped_kernels_ports(tmp_path):
+    # a client socket left open reconnects to its dead kernel's ports every 100 ms for as long
+    # as the grading worker lives; whatever listens there later gets the knocks (on CI, the
+    # attack proofs' listener for a sandbox escape once counted 2,099)
+    import select
+    import socket
+    import time
+
+    test = new_code_cell("print(double(2))")
+    test.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True,
+                                 "grade_id": "double_test", "points": 1, "schema_version": 3}
+    nb = new_notebook(cells=[new_code_cell("def double(x):\n    return 2 * x"), test])
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3",
+                              "language": "python"}
+    execute = Execute(timeout=20, iopub_timeout=2)
+    execute.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    assert nb.cells[1].outputs[0].text == "4\n"
+    km = execute.check_km  # the check kernel talks TCP on loopback (the student's: ipc files)
+    listeners = []
+    for port in (km.shell_port, km.iopub_port, km.stdin_port, km.control_port, km.hb_port):
+        server = socket.socket()
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            server.bind((km.ip, port))
+        except OSError:  # taken again by somebody else already: nothing to learn there
+            server.close()
+            continue
+        server.listen()
+        server.setblocking(False)
+        listeners.append(server)
+    assert listeners, "every port of the stopped kernel was taken again"
+    knocks, deadline = 0, time.monotonic() + 1.5
+    while (left := deadline - time.monotonic()) > 0:
+        ready, _, _ = select.select(listeners, [], [], left)
+        for server in ready:
+            conn, _ = server.accept()
+            conn.close()
+            knocks += 1
+    for server in listeners:
+        server.close()
+    assert knocks == 0, f"{knocks} connections to the stopped check kernel's ports in 1.5 s"
+
+
 def test_the_student_kernel_is_boxed(tmp_path):
     (tmp_path / "data.txt").write_text("mine")
     secret = ROOT / "solutions"

@@ -278,8 +278,8 @@ class Execute(_StockExecute):
                 else:
                     await self._run_student(cell, index)
         finally:
-            await self._stop(self.km)
-            await self._stop(self.check_km)
+            await self._stop(self.km, self.kc)
+            await self._stop(self.check_km, self.check_kc)
             shutil.rmtree(self._tmp, ignore_errors=True)
         return nb, resources
 
@@ -368,6 +368,7 @@ class Execute(_StockExecute):
 
     async def _launch(self, km, cwd):
         for attempt in range(1, self.startup_attempts + 1):
+            kc = None
             try:
                 kwargs = {"cwd": cwd} if cwd else {}
                 kwargs.update(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -378,12 +379,20 @@ class Execute(_StockExecute):
                 await ensure_async(kc.wait_for_ready(timeout=self.startup_timeout))
                 return km, kc
             except Exception as error:  # noqa: BLE001 (a port race, a slow start)
-                await self._stop(km)
+                await self._stop(km, kc)
                 if attempt == self.startup_attempts:
                     raise
                 self.log.warning("The kernel did not start (%s); trying again", error)
 
-    async def _stop(self, km) -> None:
+    async def _stop(self, km, kc=None) -> None:
+        # the client's sockets first: a ZMQ socket left open reconnects to the dead kernel's
+        # ports every 100 ms for as long as this process lives (a grading worker: for hours),
+        # and knocks on whatever later listens there
+        if kc is not None:
+            try:
+                kc.stop_channels()
+            except Exception:  # noqa: BLE001
+                pass
         if km is None:
             return
         try:
@@ -407,7 +416,7 @@ class Execute(_StockExecute):
                                  f"{json.dumps(info)!r}), {pid!r}, {sorted(self._names)!r})")
 
     async def _restart_student(self) -> None:
-        await self._stop(self.km)
+        await self._stop(self.km, self.kc)
         self._restarts += 1
         if self._restarts > self.max_restarts:
             self._student_dead = True
@@ -491,7 +500,7 @@ class Execute(_StockExecute):
         finally:
             self.km, self.kc, self.timeout = saved
         if broken:  # the check kernel itself is stuck: start it again with its set-up
-            await self._stop(self.check_km)
+            await self._stop(self.check_km, self.check_kc)
             await self._start_check()
             for other in self.nb.cells:
                 if _is_locked_code(other):
