@@ -261,9 +261,12 @@ class GradedClass:
                                    if g.name in self.max_scores}
         return scores
 
+    def autograded_path(self, student: str) -> Path:
+        return (self.courses[student] / "autograded" / student / self.chapter /
+                f"{self.chapter}.ipynb")
+
     def autograded(self, student: str):
-        return nbformat.read(self.courses[student] / "autograded" / student / self.chapter /
-                             f"{self.chapter}.ipynb", as_version=4)
+        return nbformat.read(self.autograded_path(student), as_version=4)
 
     def feedback_html(self, student: str) -> str:
         return (self.courses[student] / "feedback" / student / self.chapter /
@@ -271,8 +274,7 @@ class GradedClass:
 
     def describe(self, student: str) -> str:
         return (f"{self.chapter}, student {student!r}: scores {self.scores[student]}"
-                + why_points_were_lost(self.courses[student] / "autograded" / student /
-                                       self.chapter / f"{self.chapter}.ipynb"))
+                + why_points_were_lost(self.autograded_path(student)))
 
 
 def why_points_were_lost(path: Path) -> str:

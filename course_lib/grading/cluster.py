@@ -74,11 +74,11 @@ class DaskRunner:
             # single-threaded workers: a submission's kernels use the core; Dask's memory
             # management is off because the sandbox caps each student kernel itself, and so
             # is its profiler, which samples every thread's stack every 10 ms
-            dask.config.set({"distributed.worker.profile.enabled": False})
-            self.cluster = LocalCluster(n_workers=self.jobs or default_jobs(),
-                                        threads_per_worker=1, processes=True,
-                                        memory_limit=0, dashboard_address=None,
-                                        host="127.0.0.1", silence_logs=logging.ERROR)
+            with dask.config.set({"distributed.worker.profile.enabled": False}):
+                self.cluster = LocalCluster(n_workers=self.jobs or default_jobs(),
+                                            threads_per_worker=1, processes=True,
+                                            memory_limit=0, dashboard_address=None,
+                                            host="127.0.0.1", silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
         return self
 
