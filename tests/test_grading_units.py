@@ -248,6 +248,33 @@ def test_a_restored_test_without_its_answer_goes_before_the_next_known_cell():
     assert RestoreTestCells._insert_position(new_notebook(), order, "a_test") == 0
 
 
+def test_the_check_kernel_imports_only_what_the_test_cells_read():
+    import subprocess
+    import sys
+
+    from course_lib.grading.execute import import_prelude
+
+    setup = _tagged("setup", solution=False)
+    setup.metadata.nbgrader["grade"] = False
+    setup.source = ("%matplotlib inline\nimport numpy as np\nimport matplotlib.pyplot as plt\n"
+                    "from course_lib.widgets.gradient_descent import learning_rate_explorer\n"
+                    "from course_lib.exercises.gradient_descent import check_sgd_step\n")
+    answer, test = _tagged("sgd_step"), _tagged("sgd_step_test", solution=False)
+    test.source = "check_sgd_step(sgd_step)\nassert np.isfinite(1.0)\npassed('sgd_step')\n"
+    nb = new_notebook(cells=[setup, answer, test])
+    prelude = import_prelude(nb)
+    assert "numpy as np" in prelude and "check_sgd_step" in prelude
+    assert "matplotlib" not in prelude and "widgets" not in prelude
+    # what it leaves out is what made the check kernel slow to prepare: run it and look
+    probe = prelude + "import sys\nprint(sorted({'matplotlib', 'ipywidgets'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]", out
+    # a test cell that does not parse could read anything: then every import is kept
+    test.source = "check_sgd_step(sgd_step\n"
+    assert "matplotlib.pyplot as plt" in import_prelude(nb)
+
+
 def test_a_deleted_setup_cell_goes_back_under_the_title_before_the_cells_using_it():
     # title, set-up (locked, deleted by the student), a demo cell that needs its imports, then
     # the first exercise: the set-up must come back above the demo, not above the exercise.

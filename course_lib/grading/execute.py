@@ -120,13 +120,20 @@ def _is_answer(cell) -> bool:
     return cell.cell_type == "code" and utils.is_solution(cell)
 
 
-def bound_names(source: str) -> tuple[set[str], set[str]]:
-    """(module-level names a cell binds other than by import, names it imports)."""
+def _syntax_tree(source: str) -> ast.Module | None:
+    """A cell's syntax tree after IPython's transforms (a magic becomes a call), or None."""
     try:
         from IPython.core.inputtransformer2 import TransformerManager
 
-        tree = ast.parse(TransformerManager().transform_cell(source))
+        return ast.parse(TransformerManager().transform_cell(source))
     except (SyntaxError, ValueError):
+        return None
+
+
+def bound_names(source: str) -> tuple[set[str], set[str]]:
+    """(module-level names a cell binds other than by import, names it imports)."""
+    tree = _syntax_tree(source)
+    if tree is None:
         return set(), set()
     bound, imported = set(), set()
     scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp,
@@ -174,23 +181,38 @@ CHECK_NAMES = ("CheckFailed", "check_close", "check_shape", "check_type", "check
                "check_probabilities", "passed")
 
 
+def _names_tests_read(source_nb) -> set[str] | None:
+    """Every name the test cells read (None when one of them does not parse)."""
+    read = set()
+    for cell in source_nb.cells:
+        if _is_test(cell):
+            tree = _syntax_tree(cell.source)
+            if tree is None:
+                return None
+            read |= {node.id for node in ast.walk(tree)
+                     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+    return read
+
+
 def import_prelude(source_nb) -> str:
-    """The import statements of the instructor's non-answer cells, each in its own ``try``,
-    after the checks' names: run in the check kernel before anything else."""
+    """The import statements of the instructor's non-answer cells that bind a name some test
+    cell reads, each in its own ``try``, after the checks' names: run in the check kernel
+    before anything else. The others (plotting, widgets, the chapter's demo libraries) would
+    cost every submission a second of imports that no check uses."""
     lines = [f"from course_lib.checks import {', '.join(CHECK_NAMES)}"]
-    for cell in (source_nb.cells if source_nb is not None else []):
+    if source_nb is None:
+        return lines[0] + "\n"
+    read = _names_tests_read(source_nb)
+    for cell in source_nb.cells:
         if cell.cell_type != "code" or _is_answer(cell) or _is_test(cell):
             continue
-        try:
-            from IPython.core.inputtransformer2 import TransformerManager
-
-            tree = ast.parse(TransformerManager().transform_cell(cell.source))
-        except (SyntaxError, ValueError):
-            continue
-        for node in tree.body:
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                statement = ast.unparse(node)
-                lines.append(f"try:\n    {statement}\nexcept Exception:\n    pass")
+        tree = _syntax_tree(cell.source)
+        for node in (tree.body if tree is not None else []):
+            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue
+            names = {(a.asname or a.name).split(".")[0] for a in node.names}
+            if read is None or names & read or "*" in names:
+                lines.append(f"try:\n    {ast.unparse(node)}\nexcept Exception:\n    pass")
     return "\n".join(lines) + "\n"
 
 
