@@ -19,7 +19,8 @@ Both cases obey ``out = floor((n + p_total - f) / s) + 1`` (:func:`conv_output_s
 
 How it is computed: "im2col". A strided view of the padded image lists every window as a row of
 ``kh * kw * C_in`` numbers; copied into a matrix, one product with the kernel reshaped to
-``(kh * kw * C_in, C_out)`` gives every output pixel at once. The backward pass works kernel
+``(kh * kw * C_in, C_out)`` gives every output pixel at once (done a few images at a time, so
+that each piece of the matrix is multiplied while it is still in the CPU's cache). The backward pass works kernel
 offset by kernel offset (a loop of ``kh * kw`` matrix products, never a loop over pixels): the
 pixels each offset meets give ``dkernel``, and ``grad @ kernel[u, v]^T`` is added back onto them
 to give ``dx``; see :func:`conv2d_backward` for how it does so without copying windows.
@@ -188,12 +189,10 @@ def _conv_setup(func, x, kernel, strides, padding):
     return x, kernel, strides, out_hw, pads
 
 
-def _im2col(x, kernel_hw, strides, out_hw, pads, dtype):
-    """Rows of ``kh * kw * C_in`` numbers, one per output pixel: (N * Ho * Wo, kh * kw * C_in)."""
-    xp = np.ascontiguousarray(_pad(x.astype(dtype, copy=False), pads))
-    win = _windows(xp, kernel_hw, strides, out_hw)
-    n, ho, wo, fh, fw, c = win.shape
-    return win.reshape(n * ho * wo, fh * fw * c)  # the one copy: im2col
+#: Bytes of rows that one matrix product works on at a time. Products over the whole batch at
+#: once stream tens of megabytes through the caches per kernel offset; in pieces this size
+#: (well inside a core's L2 cache) the rows an offset reads are still cached for the next.
+_BLOCK_BYTES = 1 << 19
 
 
 def conv2d(x, kernel, bias=None, strides=1, padding="valid"):
@@ -216,11 +215,20 @@ def conv2d(x, kernel, bias=None, strides=1, padding="valid"):
                              f"C_out = {c_out}, got shape {bias.shape}")
         arrays.append(bias)
     dtype = _float_dtype(*arrays)
-    cols = _im2col(x, kernel.shape[:2], strides, (ho, wo), pads, dtype)
-    y = cols @ kernel.astype(dtype, copy=False).reshape(-1, c_out)
+    xp = np.ascontiguousarray(_pad(x.astype(dtype, copy=False), pads))
+    windows = _windows(xp, kernel.shape[:2], strides, (ho, wo))  # (N, Ho, Wo, kh, kw, C_in)
+    k_rows = kernel.astype(dtype, copy=False).reshape(-1, c_out)   # (kh * kw * C_in, C_out)
+    n = x.shape[0]
+    y = np.empty((n, ho, wo, c_out), dtype=dtype)
+    # im2col a few images at a time: each piece of the window matrix is multiplied while it is
+    # still in cache (the copy of the windows, not the product, is what costs)
+    per = max(1, _BLOCK_BYTES // (ho * wo * k_rows.nbytes // c_out))
+    for start in range(0, n, per):
+        cols = windows[start:start + per].reshape(-1, k_rows.shape[0])  # the copy: im2col
+        np.matmul(cols, k_rows, out=y[start:start + per].reshape(-1, c_out))
     if bias is not None:
         y += bias.astype(dtype, copy=False)
-    return y.reshape(x.shape[0], ho, wo, c_out)
+    return y
 
 
 def conv2d_backward(grad_out, x, kernel, strides=1, padding="valid"):
@@ -257,18 +265,23 @@ def conv2d_backward(grad_out, x, kernel, strides=1, padding="valid"):
     g_rows = g_grid.reshape(-1, c_out)
     x_rows = xp.reshape(-1, c_in)
 
-    dkernel = np.empty(kernel.shape, dtype=dtype)
+    dkernel = np.zeros(kernel.shape, dtype=dtype)
     dx_rows = np.zeros(x_rows.shape, dtype=dtype)
-    # one buffer for every offset's G @ kernel[u, v]^T: fresh memory of this size is slow to get
-    dx_here = np.empty(x_rows.shape, dtype=dtype)
-    for u in range(fh):
-        for v in range(fw):
-            shift = u * wp + v
-            rows = len(g_rows) - shift
-            g_here = g_rows[:rows]
-            dkernel[u, v] = x_rows[shift:].T @ g_here
-            np.matmul(g_here, kernel[u, v].T, out=dx_here[:rows])
-            dx_rows[shift:] += dx_here[:rows]
+    total = len(g_rows)
+    # a block of window rows at a time, every offset of the block before the next block: the
+    # pixels that neighbouring offsets read overlap, so they come from cache, not memory
+    block = max(256, _BLOCK_BYTES // (x_rows.itemsize * (2 * c_in + c_out)))
+    dx_here = np.empty((block, c_in), dtype=dtype)  # each offset's G @ kernel[u, v]^T
+    offsets = [(u, v, u * wp + v) for u in range(fh) for v in range(fw)]
+    for start in range(0, total, block):
+        for u, v, shift in offsets:
+            stop = min(start + block, total - shift)
+            if stop <= start:
+                continue
+            g_here = g_rows[start:stop]
+            dkernel[u, v] += x_rows[start + shift:stop + shift].T @ g_here
+            np.matmul(g_here, kernel[u, v].T, out=dx_here[:stop - start])
+            dx_rows[start + shift:stop + shift] += dx_here[:stop - start]
     # a matrix-vector product sums the rows far faster than grad_out.sum(axis=(0, 1, 2))
     dbias = g_rows.T @ np.ones(len(g_rows), dtype=dtype)
     return _crop(dx_rows.reshape(xp.shape), pads, x.shape), dkernel, dbias

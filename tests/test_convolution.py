@@ -281,6 +281,35 @@ def test_conv2d_backward_matches_finite_differences(hw, k, strides, padding):
     assert rel_error(dbias, centred_differences(loss, bias)) < 1e-6
 
 
+@pytest.mark.parametrize("strides, padding", [(1, "same"), ((2, 1), "same"), (3, "valid")])
+def test_conv2d_in_many_cache_blocks_is_the_same_convolution(monkeypatch, strides, padding):
+    """Forward and backward work on pieces of the batch (``_BLOCK_BYTES``); with pieces made
+    tiny, every image and every 256 rows is a piece of its own. The forward is compared with
+    the plain loop; the backward, too big for finite differences, with the dot-product test of
+    a linear map A and its transpose: <A(x'), g> = <x', A^T(g)> for random x' (A = convolution
+    with the kernel, so A^T(g) = dx) and likewise for the kernel, so any wrong entry of dx or
+    dkernel shows."""
+    import course_lib.convolution as conv
+
+    monkeypatch.setattr(conv, "_BLOCK_BYTES", 1)
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(3, 20, 23, 3))
+    kernel = rng.normal(size=(3, 4, 3, 5))
+    y = conv2d(x, kernel, None, strides, padding)
+    np.testing.assert_allclose(y, conv_loop(x, kernel, np.zeros(5), strides, padding),
+                               atol=1e-12)
+    g = rng.normal(size=y.shape)
+    dx, dkernel, dbias = conv2d_backward(g, x, kernel, strides, padding)
+    assert len(dx.reshape(-1, 3)) > 4 * 256  # the backward really ran in several pieces
+    for _ in range(3):
+        x_probe, k_probe = rng.normal(size=x.shape), rng.normal(size=kernel.shape)
+        np.testing.assert_allclose(np.sum(conv2d(x_probe, kernel, None, strides, padding) * g),
+                                   np.sum(x_probe * dx), rtol=1e-10)
+        np.testing.assert_allclose(np.sum(conv2d(x, k_probe, None, strides, padding) * g),
+                                   np.sum(k_probe * dkernel), rtol=1e-10)
+    np.testing.assert_allclose(dbias, g.sum(axis=(0, 1, 2)), rtol=1e-12)
+
+
 @pytest.mark.parametrize("kind", ["max", "average"])
 @pytest.mark.parametrize("hw, pool, strides, padding", [
     ((6, 6), 2, None, "valid"), ((5, 7), 2, None, "same"), ((6, 5), 3, 1, "same"),
