@@ -17,6 +17,7 @@ student learns here carries over:
 ``model_selection``       train/test split, K-fold indices, cross-validated score
 ``datasets``              offline data sets and seeded generators for the course's stories
 ``checks``                what the notebooks' check cells call
+``exercises``             each chapter's visible checks and catalogue of known mistakes
 ``standins``              stand-in classifiers that checks hand to a student's model factory
 ``pretrained``            the pre-trained digits CNN shipped in assets/15_cnns
 ``lab``                   JupyterLab for students, without nbgrader's instructor tools
@@ -37,7 +38,7 @@ _SUBMODULES = {
     "activations", "losses", "optimizers", "initializers", "convolution", "gradients",
     "layers", "models", "callbacks", "metrics", "utils", "clustering", "decomposition",
     "features", "model_selection", "datasets", "checks", "widgets", "keras", "standins",
-    "pretrained", "lab", "progress",
+    "pretrained", "lab", "progress", "exercises",
 }
 
 

@@ -17,9 +17,10 @@ student             submission                                            expect
 ``patches``         no exercise solved (answers return zeros); patches    zero everywhere
                     ``numpy.allclose``/``isclose``/``array_equal``,
                     ``numpy.testing``, every ``course_lib.checks``
-                    function, builtins (``isinstance``, ``abs``, ``len``,
-                    ``print``), and writes ``numpy.py`` and a
-                    ``course_lib/`` package beside the notebook, all only
+                    function and the chapter's check functions
+                    (``course_lib.exercises``), builtins (``isinstance``,
+                    ``abs``, ``len``, ``print``), and writes ``numpy.py``
+                    and a ``course_lib/`` package beside the notebook, all only
                     when it detects the grader (env, argv, cwd, parent)
 ``escape``          the solution, plus cells that try: ``sqlite3`` UPDATE of every       full marks but the
                     ``gradebook.db`` it can find (known path and           last exercise;
@@ -120,9 +121,21 @@ if _graded:
     _b.print = lambda *a, **k: None
     with open("numpy.py", "w") as _f:
         _f.write("allclose = lambda *a, **k: True\\n")
-    _os.makedirs("course_lib", exist_ok=True)
+    # the chapter's catalogue of checks: replaced in this kernel and shadowed beside it
+    import importlib as _il, pkgutil as _pk, course_lib.exercises as _ex
+    _os.makedirs("course_lib/exercises", exist_ok=True)
     with open("course_lib/__init__.py", "w") as _f:
         _f.write("")
+    with open("course_lib/exercises/__init__.py", "w") as _f:
+        _f.write("")
+    for _info in _pk.iter_modules(_ex.__path__):
+        _mod = _il.import_module("course_lib.exercises." + _info.name)
+        with open(f"course_lib/exercises/{_info.name}.py", "w") as _f:
+            for _n in [n for n in dir(_mod) if n.startswith("check_")]:
+                setattr(_mod, _n, lambda *a, **k: None)
+                _f.write(f"def {_n}(*a, **k): pass\n")
+    for _n in [n for n in get_ipython().user_ns if n.startswith("check_")]:
+        get_ipython().user_ns[_n] = lambda *a, **k: None
     with open("course_lib/checks.py", "w") as _f:
         _f.write("def check_close(*a, **k): pass\\ncheck_true = check_shape = check_type = "
                  "passed = check_close\\nclass CheckFailed(Exception): pass\\n")

@@ -122,3 +122,33 @@ def test_every_student_code_cell_is_valid_python(chapter):
         except SyntaxError as error:
             pytest.fail(f"notebooks/{chapter}: code cell {index} is not valid Python "
                         f"({error.msg}, line {error.lineno}):\n{cell.source}")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_a_students_check_cell_is_two_readable_lines(chapter):
+    """The catalogue of known mistakes lives in ``course_lib.exercises.<slug>``, not in the cell:
+    the student reads ``check_<exercise>(answer, ...)`` and ``passed("<exercise>")``."""
+    import importlib
+    import re
+
+    nb = nbformat.read(COURSE / "notebooks" / chapter / f"{chapter}.ipynb", as_version=4)
+    package = f"course_lib.exercises.{chapter[3:]}"
+    module = importlib.import_module(package)
+    imports = "\n".join(c.source for c in nb.cells
+                        if c.cell_type == "code" and package in c.source)
+    tests = [c for c in nb.cells if c.cell_type == "code"
+             and c.get("metadata", {}).get("nbgrader", {}).get("grade")
+             and not c.metadata.nbgrader.get("solution")]
+    assert tests, f"notebooks/{chapter} has no test cell"
+    for cell in tests:
+        exercise = cell.metadata.nbgrader.grade_id.removesuffix("_test")
+        lines = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith("#")]
+        assert len(lines) == 2 and re.fullmatch(rf"check_{exercise}\(\w[\w, ]*\)", lines[0]) \
+            and lines[1] == f'passed("{exercise}")', (
+                f"notebooks/{chapter}: the check cell of {exercise} should read "
+                f"check_{exercise}(...) and passed(\"{exercise}\"), not:\n{cell.source}")
+        check = getattr(module, f"check_{exercise}", None)
+        assert callable(check) and check.__doc__, (
+            f"course_lib.exercises.{chapter[3:]} has no documented check_{exercise}")
+        assert re.search(rf"\bcheck_{exercise}\b", imports), (
+            f"notebooks/{chapter}: no cell imports check_{exercise} from course_lib.exercises")
