@@ -1,7 +1,8 @@
 """Smoke test in a real browser: a chapter runs in JupyterLab and its first widget responds.
 
 JupyterLab is started on 127.0.0.1 (a free port, a random token, its state under
-``.test_home/``) on a scratch copy of the chapter's solution folder; Debian's Chromium
+``.test_home/``) on scratch copies of the chapters' solution folders (one server for all
+chapters, each chapter in a workspace of its own, its kernel stopped after); Debian's Chromium
 (``apt-get install chromium``; Playwright must not download a browser of its own) is driven by
 Playwright: open the notebook, Run All, wait for the kernel, require that no cell shows an
 error, then drag the first slider of the first ``.course-widget`` and require that its picture
@@ -132,17 +133,43 @@ def _jupyterlab(work: Path, tmp_path: Path, *, instructor: bool = True):
         log.close()
 
 
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory):
+    """One JupyterLab for every chapter's test, serving scratch copies of the solution folders
+    (each chapter in its own folder, so its kernel starts where the notebook is, as always)."""
+    tmp = tmp_path_factory.mktemp("lab")
+    work = tmp / "work"
+    for chapter in CHAPTERS:
+        shutil.copytree(COURSE / "solutions" / chapter, work / chapter,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    with _jupyterlab(work, tmp) as (url, token):
+        yield url, token
+
+
+def _stop_kernels(url: str, token: str) -> None:
+    """Shut down every kernel of the server, so that a chapter's test does not leave its
+    kernel (and its widgets' comms) running beside the next chapter's."""
+    import json
+
+    with urllib.request.urlopen(f"{url}/api/kernels?token={token}", timeout=10) as answer:
+        kernels = json.load(answer)
+    for kernel in kernels:
+        request = urllib.request.Request(f"{url}/api/kernels/{kernel['id']}?token={token}",
+                                         method="DELETE")
+        urllib.request.urlopen(request, timeout=30).close()
+
+
 @pytest.fixture()
-def lab(request, tmp_path):
-    """JupyterLab serving a scratch copy of one chapter's solution folder."""
+def lab(request, lab_server):
+    """The shared JupyterLab's URL of one chapter's notebook; its kernel is stopped after."""
     chapter = request.param
-    source = COURSE / "solutions" / chapter
-    if not (source / f"{chapter}.ipynb").exists():
-        pytest.skip(f"solutions/{chapter}/{chapter}.ipynb does not exist yet")
-    work = tmp_path / "work"
-    shutil.copytree(source, work, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    with _jupyterlab(work, tmp_path) as (url, token):
-        yield chapter, f"{url}/lab/tree/{chapter}.ipynb?token={token}"
+    url, token = lab_server
+    try:
+        # a workspace of its own: JupyterLab would otherwise reopen the last chapter's tab too
+        yield chapter, (f"{url}/lab/workspaces/{chapter}/tree/{chapter}/{chapter}.ipynb"
+                        f"?token={token}")
+    finally:
+        _stop_kernels(url, token)
 
 
 def _run_all(page):
