@@ -58,8 +58,9 @@ def test_digits_images():
 def test_digits_load_without_importing_sklearn():
     # a grader's timed test cell loads the digits: the second scikit-learn's import takes
     # must not count against it
-    code = ("import sys; from course_lib.datasets import load_digits_images; "
-            "load_digits_images(); print('sklearn' in sys.modules)")
+    code = ("import sys; from course_lib.datasets import load_digits_images, load_iris, "
+            "load_wine; load_digits_images(); load_iris(); load_wine(as_frame=False); "
+            "print('sklearn' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "False"
@@ -70,7 +71,13 @@ def test_digits_load_without_importing_sklearn():
     (load_wine, "load_wine", (178, 13), "alcohol", [59, 71, 48]),
 ])
 def test_tables(loader, name, shape, first_feature, counts):
+    import sklearn.datasets
+
     X, y = loader()
+    # the csv files scikit-learn ships, read here without it: the same table as its loader's
+    reference = getattr(sklearn.datasets, name)(as_frame=True)
+    pd.testing.assert_frame_equal(X, reference.data)
+    pd.testing.assert_series_equal(y, reference.target.astype(np.int64))
     assert isinstance(X, pd.DataFrame) and isinstance(y, pd.Series)
     assert X.shape == shape and X.columns[0] == first_feature
     assert y.name == "target" and y.dtype == np.int64
@@ -81,6 +88,9 @@ def test_tables(loader, name, shape, first_feature, counts):
     np.testing.assert_array_equal(ya, y.to_numpy())
     with pytest.raises(TypeError, match=f"{name}.*'as_frame'"):
         loader(as_frame="yes")
+    X.iloc[0, 0] = Xa[1, 1] = -1.0  # a caller's change must not reach the next caller
+    assert loader()[0].iloc[0, 0] == loader(as_frame=False)[0][0, 0] == reference.data.iloc[0, 0]
+    assert loader(as_frame=False)[0][1, 1] == reference.data.iloc[1, 1]
 
 
 def _photo_reference():
