@@ -275,6 +275,35 @@ def test_the_check_kernel_imports_only_what_the_test_cells_read():
     assert "matplotlib.pyplot as plt" in import_prelude(nb)
 
 
+def test_the_check_kernel_runs_only_the_read_only_cells_the_test_cells_need():
+    from course_lib.grading.execute import check_kernel_sources
+
+    def locked(source):
+        cell = new_code_cell(source)
+        cell.metadata = {"nbgrader": {"grade_id": f"c{len(source)}", "locked": True,
+                                      "grade": False, "solution": False}}
+        return cell
+
+    setup = locked("%matplotlib inline\nimport numpy as np\nimport matplotlib.pyplot as plt\n"
+                   "from course_lib.widgets.gradient_descent import learning_rate_explorer\n"
+                   "np.set_printoptions(precision=3)\n")
+    data = locked("rng = np.random.default_rng(0)\nx_test = rng.normal(size=3)\n")
+    scale = locked("SCALE = 2.0\n")
+    demo = locked("fig, ax = plt.subplots()\nax.plot(x_test)\nlearning_rate_explorer()\n")
+    answer, test = _tagged("f"), _tagged("f_test", solution=False)
+    test.source = "check_close(f(x_test), x_test * 2, 'f(x_test)')\npassed('f')\n"
+    nb = new_notebook(cells=[setup, data, scale, demo, answer, test])
+    sources = check_kernel_sources(nb)
+    # the data the test reads is the instructor's (with the import and the rng it needs);
+    # the demo, and what only the demo needs, stay in the student's kernel
+    assert sorted(sources) == [0, 1]
+    assert sources[1] == "rng = np.random.default_rng(0)\nx_test = rng.normal(size=3)\n"
+    assert sources[0] == "import numpy as np\nnp.set_printoptions(precision=3)\n"
+    # a test cell that does not parse could read anything: every read-only cell, as written
+    test.source = "check_close(f(x_test\n"
+    assert check_kernel_sources(nb) == {i: c.source for i, c in enumerate(nb.cells[:4])}
+
+
 def test_a_deleted_setup_cell_goes_back_under_the_title_before_the_cells_using_it():
     # title, set-up (locked, deleted by the student), a demo cell that needs its imports, then
     # the first exercise: the set-up must come back above the demo, not above the exercise.

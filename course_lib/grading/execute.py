@@ -16,9 +16,10 @@ A "restorer" run before the checks can itself be patched. So no verdict is compu
   unprivileged uid, a scratch folder holding a copy of the submission's folder, limits on
   memory, processes, file size and CPU). It runs every cell that is not a test cell: answers,
   demo cells, and the read-only set-up cells (so the student's code has its imports);
-- a **check kernel**, which only ever runs instructor code: the read-only set-up cells and the
-  test cells (restored from the gradebook by ``RestoreTestCells``), after the import statements
-  of the instructor's own non-answer cells (so a chapter whose set-up cell is not read-only
+- a **check kernel**, which only ever runs instructor code: the read-only cells that bind what
+  the test cells read (:func:`check_kernel_sources`) and the test cells (restored from the
+  gradebook by ``RestoreTestCells``), after the import statements of the instructor's own
+  non-answer cells (so a chapter whose set-up cell is not read-only
   still gets its ``numpy`` and checks here, never the student's) and the names of
   ``course_lib.checks``. Its working folder is a copy of the chapter's *source* folder, never
   the submission's. Before each test cell,
@@ -189,9 +190,67 @@ def _names_tests_read(source_nb) -> set[str] | None:
             tree = _syntax_tree(cell.source)
             if tree is None:
                 return None
-            read |= {node.id for node in ast.walk(tree)
-                     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+            read |= _loads([tree])
     return read
+
+
+def _loads(nodes) -> set[str]:
+    return {node.id for top in nodes for node in ast.walk(top)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+
+
+def _imported(node) -> set[str]:
+    return {(a.asname or a.name).split(".")[0] for a in node.names}
+
+
+def _is_matplotlib_magic(node) -> bool:
+    """``%matplotlib inline`` as IPython transforms it: the check kernel shows no figure."""
+    call = node.value if isinstance(node, ast.Expr) else None
+    return (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "run_line_magic" and bool(call.args)
+            and isinstance(call.args[0], ast.Constant) and call.args[0].value == "matplotlib")
+
+
+def check_kernel_sources(nb) -> dict[int, str]:
+    """What the check kernel runs of the notebook's read-only code cells, by cell index.
+
+    The check kernel runs a read-only cell so that the names the test cells read (the
+    chapter's data, its imports) are the instructor's, never the student's. A read-only cell
+    that binds none of those names, directly or through a later cell that is kept, is left
+    out (a demo that plots or trains runs in the student's kernel only), and of a kept cell
+    the imports that bind no needed name and ``%matplotlib`` are dropped: they made up about
+    half of the check kernel's work per submission. A cell that does not parse, or a test
+    cell that does not parse, keeps everything as written.
+    """
+    locked = [(i, c) for i, c in enumerate(nb.cells) if _is_locked_code(c)]
+    needed = _names_tests_read(nb)
+    if needed is None:
+        return {i: c.source for i, c in locked}
+    kept: dict[int, list | str] = {}
+    for index, cell in reversed(locked):
+        tree = _syntax_tree(cell.source)
+        if tree is None:
+            kept[index] = cell.source
+            continue
+        body = [node for node in tree.body if not _is_matplotlib_magic(node)]
+        bound = set()
+        for node in body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                bound |= _imported(node)
+            else:
+                bound |= bound_names(ast.unparse(node))[0]
+        if bound & needed or "*" in bound:
+            needed |= _loads(n for n in body if not isinstance(n, (ast.Import, ast.ImportFrom)))
+            kept[index] = body
+    sources = {}
+    for index, body in sorted(kept.items()):
+        if isinstance(body, str):
+            sources[index] = body
+            continue
+        body = [node for node in body if not isinstance(node, (ast.Import, ast.ImportFrom))
+                or _imported(node) & needed or "*" in _imported(node)]
+        sources[index] = ast.unparse(ast.Module(body=body, type_ignores=[])) + "\n"
+    return sources
 
 
 def import_prelude(source_nb) -> str:
@@ -210,7 +269,7 @@ def import_prelude(source_nb) -> str:
         for node in (tree.body if tree is not None else []):
             if not isinstance(node, (ast.Import, ast.ImportFrom)):
                 continue
-            names = {(a.asname or a.name).split(".")[0] for a in node.names}
+            names = _imported(node)
             if read is None or names & read or "*" in names:
                 lines.append(f"try:\n    {ast.unparse(node)}\nexcept Exception:\n    pass")
     return "\n".join(lines) + "\n"
@@ -270,6 +329,7 @@ class Execute(_StockExecute):
         self._deadline = monotonic() + self.submission_budget
         self.check_km = self.check_kc = None
         needs_check = any(_is_test(c) or _is_locked_code(c) for c in nb.cells)
+        self._check_sources = check_kernel_sources(nb)
         try:
             if needs_check:  # both kernels start at once
                 import asyncio
@@ -288,13 +348,13 @@ class Execute(_StockExecute):
                     continue
                 if _is_test(cell):
                     await self._run_test(cell, index)
-                elif _is_locked_code(cell) and self.check_kc is not None:
-                    # the same read-only cell in both kernels, side by side
+                elif index in self._check_sources and self.check_kc is not None:
+                    # the read-only cell in both kernels, side by side
                     seconds = min(self.timeout or 1e9, self._remaining())
-                    self.check_kc.execute(f"{_BRIDGE}.prepare({cell.source!r}, {seconds!r})",
+                    source = self._check_sources[index]
+                    self.check_kc.execute(f"{_BRIDGE}.prepare({source!r}, {seconds!r})",
                                           silent=True, store_history=False)
-                    msg_id = self.check_kc.execute(cell.source, silent=True,
-                                                   store_history=False)
+                    msg_id = self.check_kc.execute(source, silent=True, store_history=False)
                     await self._run_student(cell, index)
                     await self._wait(self.check_kc, msg_id, seconds)
                 else:
@@ -524,9 +584,8 @@ class Execute(_StockExecute):
         if broken:  # the check kernel itself is stuck: start it again with its set-up
             await self._stop(self.check_km, self.check_kc)
             await self._start_check()
-            for other in self.nb.cells:
-                if _is_locked_code(other):
-                    await self._check_silent(other.source, prepare=True)
+            for source in self._check_sources.values():
+                await self._check_silent(source, prepare=True)
             await self._restart_student()
             return
         state = await self._check_eval(f"{_BRIDGE}.state()")
