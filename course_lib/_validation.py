@@ -108,6 +108,11 @@ def as_data_matrix(X, func: str, name: str = "X") -> np.ndarray:
 def check_finite(arr: np.ndarray, name: str, func: str) -> None:
     """Raise ``ValueError`` if ``arr`` holds NaN or infinity, saying how many and where."""
     if np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.complexfloating):
+        # one sum, no temporary array: finite values give a finite sum unless it overflows,
+        # and only then (or with NaN / infinity really there) is every value looked at
+        with np.errstate(all="ignore"):  # an overflowing sum is not the caller's problem
+            if arr.size and np.isfinite(np.sum(arr)):
+                return
         bad = ~np.isfinite(arr)
         if bad.any():
             first = tuple(int(i) for i in np.argwhere(bad)[0])

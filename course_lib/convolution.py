@@ -260,8 +260,14 @@ def conv2d_backward(grad_out, x, kernel, strides=1, padding="valid"):
 
     xp = np.ascontiguousarray(_pad(x.astype(dtype, copy=False), pads))
     _, hp, wp, _ = xp.shape
-    g_grid = np.zeros((n, hp, wp, c_out), dtype=dtype)
-    g_grid[:, :sh * (ho - 1) + 1:sh, :sw * (wo - 1) + 1:sw] = grad_out
+    if sh == sw == 1:  # grad_out fills the grid's top-left corner: only the rest is zeroed
+        g_grid = np.empty((n, hp, wp, c_out), dtype=dtype)
+        g_grid[:, :ho, :wo] = grad_out
+        g_grid[:, ho:] = 0.0
+        g_grid[:, :ho, wo:] = 0.0
+    else:
+        g_grid = np.zeros((n, hp, wp, c_out), dtype=dtype)
+        g_grid[:, :sh * (ho - 1) + 1:sh, :sw * (wo - 1) + 1:sw] = grad_out
     g_rows = g_grid.reshape(-1, c_out)
     x_rows = xp.reshape(-1, c_in)
 

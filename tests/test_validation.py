@@ -27,6 +27,19 @@ def test_as_array_reports_nan_position_and_count():
     assert v.as_array(x, "x", "f", finite=False) is x
 
 
+def test_finite_values_whose_sum_overflows_are_accepted_quietly():
+    import warnings
+
+    huge = np.full(4, 3e38, np.float32)  # finite, but their float32 sum is infinite
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert v.as_array(huge, "x", "f") is huge
+        assert v.as_array(np.array([1e308, -1e308, 1e308]), "x", "f").shape == (3,)
+    huge[2] = -np.inf  # and an infinity among them is still found, by position
+    with pytest.raises(ValueError, match=r"'x' contains 1 NaN or infinite.*index \(2,\)"):
+        v.as_array(huge, "x", "f")
+
+
 def test_ndim_message_names_expected_axes_and_actual_shape():
     with pytest.raises(ValueError, match=r"'x' must have 4 dimensions \(N, H, W, C\), got shape \(28, 28\)"):
         v.as_array(np.zeros((28, 28)), "x", "conv2d", ndim=4, shape_hint="(N, H, W, C)")
