@@ -20,10 +20,11 @@ Both cases obey ``out = floor((n + p_total - f) / s) + 1`` (:func:`conv_output_s
 How it is computed: "im2col". A strided view of the padded image lists every window as a row of
 ``kh * kw * C_in`` numbers; copied into a matrix, one product with the kernel reshaped to
 ``(kh * kw * C_in, C_out)`` gives every output pixel at once (done a few images at a time, so
-that each piece of the matrix is multiplied while it is still in the CPU's cache). The backward pass works kernel
-offset by kernel offset (a loop of ``kh * kw`` matrix products, never a loop over pixels): the
-pixels each offset meets give ``dkernel``, and ``grad @ kernel[u, v]^T`` is added back onto them
-to give ``dx``; see :func:`conv2d_backward` for how it does so without copying windows.
+that each piece of the matrix is multiplied while it is still in the CPU's cache). The backward
+pass works kernel offset by kernel offset (a loop of ``kh * kw`` matrix products, never a loop
+over pixels): the pixels each offset meets give ``dkernel``, and ``grad @ kernel[u, v]^T`` is
+added back onto them to give ``dx``; see :func:`conv2d_backward` for how it does so without
+copying windows.
 """
 from __future__ import annotations
 

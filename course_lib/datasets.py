@@ -72,19 +72,24 @@ def _sklearn_data_file(name: str) -> Path | None:
     return None
 
 
-@functools.lru_cache(maxsize=1)
-def _digits_table() -> np.ndarray:
-    """scikit-learn's ``digits.csv.gz``: 64 pixels and the digit per row (``load_digits`` if
-    the file moved)."""
-    path = _sklearn_data_file("digits.csv.gz")
-    table = np.loadtxt(path, delimiter=",") if path else None
-    if table is None or table.shape != (1797, 65):
-        from sklearn.datasets import load_digits
+@functools.lru_cache(maxsize=None)
+def _sklearn_rows(filename: str, loader: str, n_columns: int, header: bool) -> np.ndarray:
+    """The rows of a csv file scikit-learn ships, features then the class, read-only
+    (scikit-learn's ``loader`` if the file moved or changed its layout)."""
+    path = _sklearn_data_file(filename)
+    rows = np.loadtxt(path, delimiter=",", skiprows=int(header), ndmin=2) if path else None
+    if rows is None or rows.shape[1] != n_columns:
+        import sklearn.datasets
 
-        digits = load_digits()
-        table = np.column_stack([digits.data, digits.target]).astype(float)
-    table.setflags(write=False)
-    return table
+        bunch = getattr(sklearn.datasets, loader)()
+        rows = np.column_stack([bunch.data, bunch.target]).astype(float)
+    rows.setflags(write=False)
+    return rows
+
+
+def _digits_table() -> np.ndarray:
+    """scikit-learn's ``digits.csv.gz``: 64 pixels and the digit per row."""
+    return _sklearn_rows("digits.csv.gz", "load_digits", 65, header=False)
 
 
 #: The column names scikit-learn's loaders give these tables (its csv files hold only numbers).
@@ -99,24 +104,11 @@ _TABLES = {
 }
 
 
-@functools.lru_cache(maxsize=None)
 def _table(func: str) -> tuple[np.ndarray, np.ndarray]:
-    """(features, labels) of scikit-learn's csv file for ``func``, read-only: the header line
-    says how many rows and features follow, each row ends with its class."""
+    """(features, labels) of scikit-learn's csv file for ``func`` (its first line is a header)."""
     filename, columns = _TABLES[func]
-    path = _sklearn_data_file(filename)
-    rows = np.loadtxt(path, delimiter=",", skiprows=1) if path else None
-    if rows is None or rows.shape != (int(path.read_text().split(",", 1)[0]),
-                                      len(columns) + 1):
-        import sklearn.datasets
-
-        bunch = getattr(sklearn.datasets, func)()
-        rows = np.column_stack([bunch.data, bunch.target])
-    features = np.ascontiguousarray(rows[:, :-1], dtype=np.float64)
-    labels = rows[:, -1].astype(np.int64)
-    features.setflags(write=False)
-    labels.setflags(write=False)
-    return features, labels
+    rows = _sklearn_rows(filename, func, len(columns) + 1, header=True)
+    return rows[:, :-1], rows[:, -1].astype(np.int64)
 
 
 def _load_table(func: str, as_frame):
@@ -125,9 +117,9 @@ def _load_table(func: str, as_frame):
     if as_frame:
         import pandas as pd
 
-        return (pd.DataFrame(features.copy(), columns=list(_TABLES[func][1])),
-                pd.Series(labels.copy(), name="target"))
-    return features.copy(), labels.copy()
+        return (pd.DataFrame(np.array(features), columns=list(_TABLES[func][1])),
+                pd.Series(labels, name="target"))
+    return np.array(features), labels
 
 
 def load_iris(as_frame=True):

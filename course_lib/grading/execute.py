@@ -134,12 +134,15 @@ def _syntax_tree(source: str) -> ast.Module | None:
 def bound_names(source: str) -> tuple[set[str], set[str]]:
     """(module-level names a cell binds other than by import, names it imports)."""
     tree = _syntax_tree(source)
-    if tree is None:
-        return set(), set()
+    return _bindings(tree.body) if tree is not None else (set(), set())
+
+
+def _bindings(statements) -> tuple[set[str], set[str]]:
+    """(module-level names the statements bind other than by import, names they import)."""
     bound, imported = set(), set()
     scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp,
               ast.SetComp, ast.DictComp, ast.GeneratorExp)
-    todo = list(tree.body)
+    todo = list(statements)
     while todo:
         node = todo.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -150,7 +153,7 @@ def bound_names(source: str) -> tuple[set[str], set[str]]:
         if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
             bound.add(node.id)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            imported.update((a.asname or a.name).split(".")[0] for a in node.names)
+            imported |= _imported(node)
         elif isinstance(node, ast.Global):
             bound.update(node.names)
         todo.extend(ast.iter_child_nodes(node))
@@ -233,12 +236,8 @@ def check_kernel_sources(nb) -> dict[int, str]:
             kept[index] = cell.source
             continue
         body = [node for node in tree.body if not _is_matplotlib_magic(node)]
-        bound = set()
-        for node in body:
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                bound |= _imported(node)
-            else:
-                bound |= bound_names(ast.unparse(node))[0]
+        bound, imported = _bindings(body)
+        bound |= imported
         if bound & needed or "*" in bound:
             needed |= _loads(n for n in body if not isinstance(n, (ast.Import, ast.ImportFrom)))
             kept[index] = body
