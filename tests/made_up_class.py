@@ -39,10 +39,9 @@ from pathlib import Path
 
 import nbformat
 
-from test_grading import ROOT, _env, fill_answers, load_wrong_answers
+from test_grading import _env, _new_course, fill_answers, load_wrong_answers
 
 CHAPTER = "06_gradient_descent"
-TIMEOUT = int(os.environ.get("COURSE_TEST_TIMEOUT", "20"))
 
 #: What the copier renamed: each local name of mix1's answers -> the copy's name.
 RENAMES = {"order": "perm", "rng": "gen", "start": "s0", "idx": "sel", "step": "delta",
@@ -103,14 +102,8 @@ def graded_class() -> GradedClass:
 
 
 def _build(base: Path) -> GradedClass:
-    config = (ROOT / "nbgrader_config.py").read_text(encoding="utf-8")
-    (base / "nbgrader_config.py").write_text(
-        config + f"\nc.Execute.timeout = {TIMEOUT}\n", encoding="utf-8")
-    shutil.copytree(ROOT / "solutions" / CHAPTER, base / "solutions" / CHAPTER,
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    base = _new_course(base / "course", CHAPTER)
     env = _env()
-    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", CHAPTER,
-                    "--force"], cwd=base, env=env, check=True, capture_output=True)
     source_nb = nbformat.read(base / "solutions" / CHAPTER / f"{CHAPTER}.ipynb", as_version=4)
     blank_nb = nbformat.read(base / "notebooks" / CHAPTER / f"{CHAPTER}.ipynb", as_version=4)
     folder = base / "class"

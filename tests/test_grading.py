@@ -1,7 +1,7 @@
 """The grading round trip, for every chapter in solutions/, through real nbgrader commands.
 
 For each chapter, a throwaway course (the repository's ``nbgrader_config.py`` plus a short
-per-cell timeout) releases the chapter with ``nbgrader generate_assignment``, grades a whole
+per-cell timeout, the chapter as the session's one ``course release`` released it) grades a whole
 class of made-up submissions with ``course autograde --scheduler`` (the instructor's command,
 over nbgrader's API, executing the submissions on a Dask cluster of ``dask scheduler`` and
 ``dask worker`` processes the session starts on loopback) and writes the feedback
@@ -22,9 +22,10 @@ student id                  submission
 ``wrong-pack-<j>``          the j-th stored wrong answer of every exercise that has one, the
                             solution elsewhere                          -> loses exactly those
                                                                            exercises
-``runaway-tampered``        first exercise answered by an endless loop; every test cell
-                            edited to just ``passed(...)`` (which would pass), pasted once
-                            more right after itself and once more at the end
+``runaway-tampered``        first exercise answered by an endless loop (``RUNAWAY``);
+                            every test cell edited to just ``passed(...)`` (which would
+                            pass), pasted once more right after itself and once more at
+                            the end
                                                                         -> first exercise zero,
                                                                            the others full, every
                                                                            test once, in place
@@ -65,7 +66,7 @@ import tempfile
 import threading
 import time
 import uuid
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import datetime
 from pathlib import Path
 
@@ -82,6 +83,11 @@ TIMEOUT = int(os.environ.get("COURSE_TEST_TIMEOUT", "20"))
 WORKERS = max(1, int(os.environ.get("COURSE_TEST_WORKERS", "2")))
 CHAPTER = re.compile(r"^\d\d_[a-z0-9_]+$")
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+#: The runaway answer: it waits for something that never comes. Waiting, not spinning: a
+#: spinning loop burns a core for the whole timeout in each of the chapters, on a machine the
+#: suite keeps busy; the attack proofs (``loop-call``) stop a spinning loop that even swallows
+#: the interrupt.
+RUNAWAY = "import time\nwhile True:\n    time.sleep(0.05)\n"
 
 
 def _chapters() -> list[str]:
@@ -217,7 +223,7 @@ def build_submissions(chapter: str, source_nb, blank_nb, folder: Path) -> dict:
               wrong={ex: entry["mistake"] for ex, entry in pack.items()})
 
     first = next(iter(pairs))
-    nb = fill_answers(blank_nb, source_nb, {first: "while True:\n    pass\n"})
+    nb = fill_answers(blank_nb, source_nb, {first: RUNAWAY})
     cells = []
     for cell in nb.cells:
         if is_test(cell):
@@ -307,6 +313,10 @@ def why_points_were_lost(path: Path) -> str:
 
 
 def _new_course(base: Path, chapter: str) -> Path:
+    """A scratch course with the chapter released: the repository's config with a short
+    per-cell timeout, the chapter's solution folder, and the chapter's student folder and
+    gradebook as the session's one ``course release`` made them (:meth:`GradingPool.released`)."""
+    released = grading_pool().released()
     base.mkdir(parents=True)
     config = (ROOT / "nbgrader_config.py").read_text(encoding="utf-8")
     (base / "nbgrader_config.py").write_text(
@@ -314,6 +324,13 @@ def _new_course(base: Path, chapter: str) -> Path:
         encoding="utf-8")
     shutil.copytree(COURSE / "solutions" / chapter, base / "solutions" / chapter,
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    shutil.copytree(released / "notebooks" / chapter, base / "notebooks" / chapter)
+    shutil.copy(released / "gradebook.db", base / "gradebook.db")
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{base / 'gradebook.db'}") as gb:  # this chapter only
+        for other in [a.name for a in gb.assignments if a.name != chapter]:
+            gb.remove_assignment(other)
     return base
 
 
@@ -403,8 +420,8 @@ class GradingPool:
 
     conftest's ``pytest_collection_finish`` starts it as soon as the tests are collected, so
     the grading (most of the suite's time) overlaps the test files that run before this one.
-    Each chapter is graded as an instructor grades it: ``nbgrader generate_assignment``, then
-    ``course autograde --scheduler --feedback`` on the session's :class:`GradingCluster` (the
+    Each chapter is graded as an instructor grades it: released (``course release``, once for
+    all chapters: :meth:`released`), then ``course autograde --scheduler --feedback`` on the session's :class:`GradingCluster` (the
     product's own parallel grading: prepared and recorded by the ``course`` process, executed
     by the cluster's workers; then the feedback), each a real subprocess.
     While the earlier test files run, the cluster has one worker, leaving the other core to
@@ -420,6 +437,27 @@ class GradingPool:
         self._running: set[subprocess.Popen] = set()
         self._stopping = False
         self._cluster: GradingCluster | None = None
+        self._released: Path | None = None
+        self._releasing = threading.Lock()
+        self.later: dict[str, Future] = {}
+        self._lane: ThreadPoolExecutor | None = None
+
+    def released(self) -> Path:
+        """A course in which ``course release`` (the instructor's command, one process for
+        every chapter) generated each chapter from the repository's solutions, once for the
+        session: scratch courses copy their chapter's release from here (:func:`_new_course`)
+        and tests/test_notebooks.py compares its ``notebooks/`` with the repository's."""
+        with self._releasing:
+            if self._released is None:
+                course = self.base / "released"
+                course.mkdir(parents=True)
+                shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+                shutil.copytree(COURSE / "solutions", course / "solutions",
+                                ignore=shutil.ignore_patterns(".ipynb_checkpoints",
+                                                              "__pycache__"))
+                run_ok([sys.executable, "-m", "course_lib.cli", "release"], course, self.env)
+                self._released = course
+            return self._released
 
     def cluster(self) -> GradingCluster:
         with self._lock:
@@ -460,6 +498,8 @@ class GradingPool:
             for process in self._running:
                 process.kill()
         self.slots.raise_limit(1 << 30)  # wake every waiting job so that it can give up
+        if self._lane is not None:
+            self._lane.shutdown(wait=False, cancel_futures=True)
         if self._cluster is not None:
             self._cluster.stop()
         failed = any(f.done() and f.exception() for f in self.jobs.values())
@@ -477,31 +517,59 @@ class GradingPool:
     def _run(self, args: list[str], cwd: Path, rank: int) -> None:
         self.slots.acquire((rank, next(self._order)))
         try:
-            if self._stopping:
-                raise RuntimeError("the test session ended before this chapter was graded")
-            process = subprocess.Popen(args, cwd=cwd, env=self.env, stdout=subprocess.PIPE,
-                                       stderr=subprocess.PIPE, text=True)
-            with self._lock:
-                self._running.add(process)
-            try:
-                out, err = process.communicate(timeout=1800)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                out, err = process.communicate()
-            finally:
-                with self._lock:
-                    self._running.discard(process)
+            done = self._call(args, cwd)
         finally:
             self.slots.release()
-        assert process.returncode == 0, (
-            f"{' '.join(args)} failed ({process.returncode}):\n{out[-4000:]}\n{err[-6000:]}")
+        assert done.returncode == 0, (
+            f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout[-4000:]}\n"
+            f"{done.stderr[-6000:]}")
+
+    def _call(self, args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+        """Run a command to its end (killed if the session stops first)."""
+        if self._stopping:
+            raise RuntimeError("the test session ended before this ran")
+        process = subprocess.Popen(args, cwd=cwd, env=self.env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        with self._lock:
+            self._running.add(process)
+        try:
+            out, err = process.communicate(timeout=1800)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            out, err = process.communicate()
+        finally:
+            with self._lock:
+                self._running.discard(process)
+        return subprocess.CompletedProcess(args, process.returncode, out, err)
+
+    def after_the_classes(self, name: str, args: list[str], cwd: Path) -> None:
+        """Queue a command that runs in the background once every chapter's class submitted
+        so far is graded, one such command at a time: work that would otherwise run alone at
+        the end of the suite (nbval, the blank Run All) then shares the machine with the
+        tests after tests/test_grading.py, which leave a core mostly idle (waits, sleeps)."""
+        with self._lock:
+            if name in self.later:
+                return
+            if self._lane is None:
+                self._lane = ThreadPoolExecutor(1, thread_name_prefix="after-the-classes")
+            chapters = list(self.jobs.values())
+
+            def run():
+                wait(chapters)
+                return self._call(args, cwd)
+
+            self.later[name] = self._lane.submit(run)
+
+    def later_result(self, name: str) -> subprocess.CompletedProcess:
+        """The finished command queued as ``name`` (it must have been queued)."""
+        if self.jobs:  # it waits for the classes: grade them with every hand
+            self.all_hands()
+        return self.later[name].result()
 
     def _grade(self, chapter: str, rank: int):
         """The chapter's class graded in one scratch course with its own gradebook."""
         tmp = self.base / chapter
-        nbgrader = [sys.executable, "-m", "nbgrader"]
         course = _new_course(tmp / "course", chapter)
-        self._run(nbgrader + ["generate_assignment", chapter, "--force"], course, rank)
         source_nb = nbformat.read(course / "solutions" / chapter / f"{chapter}.ipynb",
                                   as_version=4)
         blank_nb = nbformat.read(course / "notebooks" / chapter / f"{chapter}.ipynb",

@@ -332,7 +332,6 @@ def _build(chapter: str, course: Path, port: int) -> dict:
 
 def _grade_chapter(chapter: str, base: Path) -> dict:
     course = _new_course(base / chapter, chapter)
-    _run([sys.executable, "-m", "nbgrader", "generate_assignment", chapter, "--force"], course)
     source_nb = nbformat.read(course / "solutions" / chapter / f"{chapter}.ipynb", as_version=4)
     blank_nb = nbformat.read(course / "notebooks" / chapter / f"{chapter}.ipynb", as_version=4)
     honest = course / "honest"

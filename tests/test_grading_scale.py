@@ -66,13 +66,11 @@ def _write_class(course: Path, folder: Path, slow: int = 1, sleep: float = 3.0) 
 
 def _course(base: Path, chapters=(CHAPTER,)) -> Path:
     course = _new_course(base, chapters[0])
-    for extra in chapters[1:]:  # a second chapter: chapter 00 under another name
-        target = course / "solutions" / extra
+    for extra in chapters[1:]:  # a second chapter: chapter 00 under another name, released
+        target = course / "solutions" / extra  # by `course autograde` when it first grades it
         target.mkdir(parents=True)
         shutil.copy(course / "solutions" / chapters[0] / f"{chapters[0]}.ipynb",
                     target / f"{extra}.ipynb")
-    _run([sys.executable, "-m", "nbgrader", "generate_assignment", chapters[0], "--force"],
-         course)
     return course
 
 

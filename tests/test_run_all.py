@@ -6,19 +6,22 @@ tag (set in the solution notebook, copied by ``course release``): JupyterLab the
 with ``stop_on_error = false`` (``packages/outputarea/src/widget.ts``), so the kernel does not
 drop the cells queued after them, and nbclient and nbval let them fail the same way.
 
-Each blank notebook in ``notebooks/`` is executed here with nbclient *honouring only the tag*
+Each blank notebook in ``notebooks/`` is executed with nbclient *honouring only the tag*
 (``allow_errors`` off: an error in an untagged cell fails the test, as it would stop Run All),
+all of them in one process in the grading pool's background lane (tests/test_grading.py),
 and every explorer widget and every figure of the solution notebook must appear in the blank
 run, except the figures drawn by a cell that fails because it uses an unanswered exercise.
 """
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+
+from test_grading import grading_pool
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = Path(os.environ.get("COURSE_TEST_ROOT", ROOT)).resolve()
@@ -40,15 +43,65 @@ def _tagged(cell) -> bool:
     return "raises-exception" in cell.metadata.get("tags", [])
 
 
+#: Executes each blank notebook given (``notebooks/<chapter>`` folders) with nbclient in the
+#: notebook's folder, ``allow_errors`` off: only a tagged cell may fail, exactly as in
+#: JupyterLab's Run All. Writes ``<out>/<chapter>.ipynb``, and ``<chapter>.error`` if it stopped.
+_RUN_ALL = """
+import sys, traceback
+from pathlib import Path
+import nbformat
+from nbclient import NotebookClient
+out = Path(sys.argv[1])
+for folder in map(Path, sys.argv[2:]):
+    nb = nbformat.read(folder / f"{folder.name}.ipynb", as_version=4)
+    try:
+        NotebookClient(nb, kernel_name="python3", timeout=300,
+                       resources={"metadata": {"path": str(folder)}}).execute()
+    except Exception:
+        (out / f"{folder.name}.error").write_text(traceback.format_exc(), encoding="utf-8")
+    nbformat.write(nb, out / f"{folder.name}.ipynb")
+"""
+
+
+def _out() -> Path:
+    return grading_pool().base / "run-all"
+
+
+def _queue(chapters) -> None:
+    _out().mkdir(parents=True, exist_ok=True)
+    grading_pool().after_the_classes(
+        "run-all", [sys.executable, "-c", _RUN_ALL, str(_out()),
+                    *[str(COURSE / "notebooks" / c) for c in chapters]], COURSE)
+
+
+def start_in_background(items) -> None:
+    """conftest calls this once the tests are collected: the blank chapters run in the grading
+    pool's background lane, after the chapters' classes are graded (tests/test_grading.py)."""
+    chapters = sorted({item.callspec.params["chapter"] for item in items
+                       if hasattr(item, "callspec") and "chapter" in item.callspec.params})
+    if chapters:
+        _queue(chapters)
+
+
+def _run_all(chapter: str):
+    """The blank chapter as Run All left it (from the background run, queued here if none)."""
+    if "run-all" not in grading_pool().later:
+        _queue(CHAPTERS)
+    done = grading_pool().later_result("run-all")
+    path = _out() / f"{chapter}.ipynb"
+    assert path.exists(), f"{chapter} was not run:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    error = _out() / f"{chapter}.error"
+    assert not error.exists(), (f"Run All stopped in {chapter} (an error in a cell without the "
+                                f"raises-exception tag):\n{error.read_text()[-4000:]}")
+    return nbformat.read(path, as_version=4)
+
+
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_run_all_on_a_blank_chapter_runs_every_cell_and_draws_every_widget(chapter):
-    folder = COURSE / "notebooks" / chapter
-    blank = nbformat.read(folder / f"{chapter}.ipynb", as_version=4)
+    blank = nbformat.read(COURSE / "notebooks" / chapter / f"{chapter}.ipynb", as_version=4)
     solution = nbformat.read(COURSE / "solutions" / chapter / f"{chapter}.ipynb", as_version=4)
     assert len(blank.cells) == len(solution.cells), "run `course release` first"
-    # allow_errors stays False: only a tagged cell may fail, exactly as in JupyterLab's Run All
-    NotebookClient(blank, kernel_name="python3", timeout=300,
-                   resources={"metadata": {"path": str(folder)}}).execute()
+    blank = _run_all(chapter)
 
     missing, failed_demos, widgets = [], [], 0
     for index, (ran, stored) in enumerate(zip(blank.cells, solution.cells)):
