@@ -1,8 +1,10 @@
 """A made-up class of chapter 06, graded once by a real ``course autograde`` run.
 
 Shared by tests/test_report.py, tests/test_similarity.py, tests/test_lms_export.py and
-tests/test_report_browser.py: :func:`graded_class` builds and grades it the first time it is
-called in a test session and returns the same scratch course afterwards (one autograde run).
+tests/test_report_browser.py: :func:`graded_class` returns the scratch course, built and
+graded once per test session (one autograde run on the session's Dask cluster of
+tests/test_grading.py), in the background as soon as the chapters' classes have all started
+(:func:`start_in_background`, imported by those modules for conftest to call).
 
 =========================  ==================================================================
 student id                 submission
@@ -27,10 +29,8 @@ tests/test_grading.py (notebook surgery), which is not changed.
 """
 from __future__ import annotations
 
-import atexit
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,7 +39,7 @@ from pathlib import Path
 
 import nbformat
 
-from test_grading import _env, _new_course, fill_answers, load_wrong_answers
+from test_grading import _env, _new_course, grading_pool, fill_answers, load_wrong_answers
 
 CHAPTER = "06_gradient_descent"
 
@@ -95,14 +95,20 @@ def graded_class() -> GradedClass:
     if _CLASS is None and os.environ.get("COURSE_TEST_CLASS"):  # debugging: reuse a graded one
         _CLASS = GradedClass(Path(os.environ["COURSE_TEST_CLASS"]))
     if _CLASS is None:
-        base = Path(tempfile.mkdtemp(prefix="course-report-"))
-        atexit.register(shutil.rmtree, base, ignore_errors=True)
-        _CLASS = _build(base)
+        _CLASS = grading_pool().task_result("made-up class", _build)
     return _CLASS
 
 
-def _build(base: Path) -> GradedClass:
-    base = _new_course(base / "course", CHAPTER)
+def start_in_background(items) -> None:
+    """The test modules that use the class import this, and conftest calls it once the tests
+    are collected: the class is graded in the background, on the session's cluster, as soon
+    as every chapter's class has started (tests/test_grading.py)."""
+    if not os.environ.get("COURSE_TEST_CLASS"):
+        grading_pool().in_background("made-up class", _build)
+
+
+def _build(base: Path | None = None) -> GradedClass:
+    base = _new_course((base or grading_pool().base / "made-up class") / "course", CHAPTER)
     env = _env()
     source_nb = nbformat.read(base / "solutions" / CHAPTER / f"{CHAPTER}.ipynb", as_version=4)
     blank_nb = nbformat.read(base / "notebooks" / CHAPTER / f"{CHAPTER}.ipynb", as_version=4)
@@ -134,7 +140,8 @@ def _build(base: Path) -> GradedClass:
                                   {ex: rename_copy(e["source"]) for ex, e in pack.items()}),
           {ex: e["mistake"] for ex, e in pack.items()})
     result = subprocess.run([sys.executable, "-m", "course_lib.cli", "autograde", CHAPTER,
-                             str(folder)], cwd=base, env=env, capture_output=True, text=True)
+                             str(folder), *grading_pool().autograde_args()],
+                            cwd=base, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return made
 

@@ -7,7 +7,8 @@ over nbgrader's API, executing the submissions on a Dask cluster of ``dask sched
 ``dask worker`` processes the session starts on loopback) and writes the feedback
 (``--feedback``, nbgrader's generate_feedback); every proof below reads that one grading of
 the class.
-``COURSE_TEST_WORKERS`` (default 2) is the cluster's size. The grading is most of
+``COURSE_TEST_WORKERS`` (default 3, on CI's 2 cores: each class holds one worker asleep in
+its runaway answer for the per-cell timeout) is the cluster's size. The grading is most of
 the suite's time, so :class:`GradingPool` starts it in the background as soon as pytest has
 collected the tests and it overlaps the test files that run before this one:
 
@@ -80,7 +81,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COURSE = Path(os.environ.get("COURSE_TEST_ROOT", ROOT)).resolve()
 TIMEOUT = int(os.environ.get("COURSE_TEST_TIMEOUT", "20"))
 #: Dask workers of the session's grading cluster once the grading tests wait (CI: 2 cores).
-WORKERS = max(1, int(os.environ.get("COURSE_TEST_WORKERS", "2")))
+WORKERS = max(1, int(os.environ.get("COURSE_TEST_WORKERS", "3")))
 CHAPTER = re.compile(r"^\d\d_[a-z0-9_]+$")
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 #: The runaway answer: it waits for something that never comes. Waiting, not spinning: a
@@ -421,11 +422,14 @@ class GradingPool:
     conftest's ``pytest_collection_finish`` starts it as soon as the tests are collected, so
     the grading (most of the suite's time) overlaps the test files that run before this one.
     Each chapter is graded as an instructor grades it: released (``course release``, once for
-    all chapters: :meth:`released`), then ``course autograde --scheduler --feedback`` on the session's :class:`GradingCluster` (the
-    product's own parallel grading: prepared and recorded by the ``course`` process, executed
-    by the cluster's workers; then the feedback), each a real subprocess.
+    all chapters: :meth:`released`), then ``course autograde --scheduler --feedback`` on the
+    session's :class:`GradingCluster` (the product's own parallel grading: prepared and
+    recorded by the ``course`` process, executed by the cluster's workers; then the feedback),
+    each a real subprocess.
     While the earlier test files run, the cluster has one worker, leaving the other core to
-    them; once a test here waits for a chapter, it gets ``WORKERS``."""
+    them; once a test here waits for a chapter, it gets ``WORKERS``. Other files' slow work
+    joins in: other graded classes once every chapter has started (:meth:`in_background`),
+    commands that need no cluster once every class is graded (:meth:`after_the_classes`)."""
 
     def __init__(self, base: Path):
         self.base = base
@@ -440,6 +444,8 @@ class GradingPool:
         self._released: Path | None = None
         self._releasing = threading.Lock()
         self.later: dict[str, Future] = {}
+        self.tasks: dict[str, Future] = {}
+        self.started: dict[str, threading.Event] = {}
         self._lane: ThreadPoolExecutor | None = None
 
     def released(self) -> Path:
@@ -476,6 +482,7 @@ class GradingPool:
                 if chapter in self.jobs:
                     continue
                 future = self.jobs[chapter] = Future()
+                self.started[chapter] = threading.Event()
                 rank = len(self.jobs)
             threading.Thread(target=self._grade_into, args=(chapter, rank, future),
                              name=f"grading-{chapter}", daemon=True).start()
@@ -513,9 +520,43 @@ class GradingPool:
             future.set_result(self._grade(chapter, rank))
         except BaseException as exc:  # reported by the chapter's tests
             future.set_exception(exc)
+        finally:
+            self.started[chapter].set()
 
-    def _run(self, args: list[str], cwd: Path, rank: int) -> None:
+    def in_background(self, name: str, build) -> None:
+        """Run ``build()`` in a background thread once every chapter's class submitted so far
+        is being graded (none waits for its turn any more): the other graded classes (the
+        attack proofs', the made-up class of the report tests) then keep the cluster busy
+        while its last chapters finish, instead of being graded later while a test waits.
+        :meth:`task_result` gives what ``build()`` returned."""
+        with self._lock:
+            if name in self.tasks:
+                return
+            future = self.tasks[name] = Future()
+            started = list(self.started.values())
+
+        def run():
+            try:
+                for event in started:
+                    event.wait()
+                if self._stopping:
+                    raise RuntimeError("the test session ended before this ran")
+                future.set_result(build())
+            except BaseException as exc:  # reported by the test that needs it
+                future.set_exception(exc)
+
+        threading.Thread(target=run, name=f"background-{name}", daemon=True).start()
+
+    def task_result(self, name: str, build):
+        """What ``build()`` returned, queued as ``name`` (queued here if it was not)."""
+        self.in_background(name, build)
+        self.all_hands()
+        return self.tasks[name].result()
+
+    def _run(self, args: list[str], cwd: Path, rank: int, on_start=None) -> None:
         self.slots.acquire((rank, next(self._order)))
+        if on_start is not None:
+            on_start()
         try:
             done = self._call(args, cwd)
         finally:
@@ -576,7 +617,8 @@ class GradingPool:
                                  as_version=4)
         plan = build_submissions(chapter, source_nb, blank_nb, course / "class")
         self._run([sys.executable, "-m", "course_lib.cli", "autograde", chapter,
-                   str(course / "class"), "--feedback", *self.autograde_args()], course, rank)
+                   str(course / "class"), "--feedback", *self.autograde_args()], course, rank,
+                  on_start=self.started[chapter].set)
         return {student: course for student in plan}, plan, source_nb
 
 

@@ -41,12 +41,10 @@ An endless loop (one timeout, not several) is proven in ``tests/test_grading.py`
 from __future__ import annotations
 
 import hashlib
-import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -371,16 +369,21 @@ def _grade_chapter(chapter: str, base: Path) -> dict:
             "pairs": exercises_of(source_nb), "answers": _answer_names(source_nb)}
 
 
+def _grade_chapters() -> dict:
+    base = grading_pool().base / "attacks"
+    with ThreadPoolExecutor(len(CHAPTERS)) as pool:
+        return dict(zip(CHAPTERS, pool.map(lambda c: _grade_chapter(c, base), CHAPTERS)))
+
+
+def start_in_background(items) -> None:
+    """conftest calls this once the tests are collected: the attacks are graded in the
+    background, on the session's cluster, as soon as every chapter's class has started."""
+    grading_pool().in_background("attacks", _grade_chapters)
+
+
 @pytest.fixture(scope="module")
 def attacked():
-    base = Path(tempfile.mkdtemp(prefix="course-attacks-"))
-    grading_pool().all_hands()  # this test waits for the grading: every worker at work
-    try:
-        with ThreadPoolExecutor(len(CHAPTERS)) as pool:
-            results = dict(zip(CHAPTERS, pool.map(lambda c: _grade_chapter(c, base), CHAPTERS)))
-        yield results
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
+    return grading_pool().task_result("attacks", _grade_chapters)
 
 
 @pytest.fixture(params=CHAPTERS)

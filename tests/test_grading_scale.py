@@ -307,6 +307,7 @@ def test_the_gradebook_round_trips_through_postgresql(tmp_path, postgres):
     url = postgres("roundtrip")
     env = {**_env(), "COURSE_GRADEBOOK_URL": url}
     course = _new_course(tmp_path / "course", CHAPTER)
+    (course / "gradebook.db").unlink()  # this course's gradebook is the PostgreSQL one
     _run(COURSE + ["release", CHAPTER], course, env=env)
     expect = _write_class(course, course / "class", slow=0)
     _run(COURSE + ["autograde", CHAPTER, "class", "--jobs", "2"], course, env=env)

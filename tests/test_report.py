@@ -14,6 +14,7 @@ import pytest
 
 from course_lib.grading import report
 from made_up_class import CHAPTER, graded_class
+from made_up_class import start_in_background  # noqa: F401 (conftest calls it)
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 from made_up_class import CHAPTER, graded_class
+from made_up_class import start_in_background  # noqa: F401 (conftest calls it)
 from test_browser import browser, playwright, pytestmark  # noqa: F401  (fixtures, skip mark)
 
 

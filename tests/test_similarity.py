@@ -14,6 +14,7 @@ import pytest
 
 from course_lib.grading import similarity
 from made_up_class import CHAPTER, graded_class, rename_copy
+from made_up_class import start_in_background  # noqa: F401 (conftest calls it)
 
 ORIGINAL = '''def sgd_step(w, grad, learning_rate):
     """One step."""
