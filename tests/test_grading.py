@@ -430,7 +430,7 @@ class GradingPool:
     While the earlier test files run, the cluster has one worker, leaving the other core to
     them; once a test here waits for a chapter, it gets ``WORKERS``. Other files' slow work
     joins in: other graded classes once every chapter has started (:meth:`in_background`),
-    commands that need no cluster, one at a time, from then on (:meth:`in_lane`)."""
+    commands that need no cluster, one at a time, from the start (:meth:`in_lane`)."""
 
     def __init__(self, base: Path):
         self.base = base
@@ -585,23 +585,15 @@ class GradingPool:
         return subprocess.CompletedProcess(args, process.returncode, out, err)
 
     def in_lane(self, name: str, args: list[str], cwd: Path) -> None:
-        """Queue a command that runs in the background once every chapter's class submitted
-        so far is being graded, one such command at a time: work that would otherwise run
-        alone at the end of the suite (nbval, the blank Run All) then runs beside the last
-        classes and the tests that read them."""
+        """Queue a command that runs in the background from now on, one such command at a
+        time: work that needs no cluster (nbval, the blank Run All) then runs beside the
+        grading instead of alone after it."""
         with self._lock:
             if name in self.later:
                 return
             if self._lane is None:
                 self._lane = ThreadPoolExecutor(1, thread_name_prefix="lane")
-            started = list(self.started.values())
-
-            def run():
-                for event in started:
-                    event.wait()
-                return self._call(args, cwd)
-
-            self.later[name] = self._lane.submit(run)
+            self.later[name] = self._lane.submit(self._call, args, cwd)
 
     def later_result(self, name: str) -> subprocess.CompletedProcess:
         """The finished command queued as ``name`` (it must have been queued)."""

@@ -8,7 +8,7 @@
   images (figures) and widget model ids (``application/vnd.jupyter.widget-view+json``), so
   figures and widgets compare by their text form only (``<Figure size 640x480 with 1 Axes>``,
   the widget's repr), which is deterministic. One ``pytest --nbval`` process runs every
-  chapter, in the grading pool's background lane beside the last classes
+  chapter, in the grading pool's background lane, beside the grading
   (tests/test_grading.py); each chapter's test reads its cells' outcomes from its report.
 - ``notebooks/`` is generated, never hand-edited: a fresh ``course release`` (nbgrader's
   ``generate_assignment`` of every chapter) in a scratch course must give the same files, byte
@@ -67,7 +67,7 @@ def _nbval_report() -> Path:
 
 def start_in_background(items) -> None:
     """conftest calls this once the tests are collected: nbval runs in the grading pool's
-    background lane, beside the last chapters' classes (tests/test_grading.py)."""
+    background lane, beside the grading (tests/test_grading.py)."""
     chapters = sorted({item.callspec.params["chapter"] for item in items
                        if item.originalname == "test_solution_outputs_are_reproduced_by_nbval"
                        and item.callspec.params.get("chapter")})

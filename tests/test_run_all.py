@@ -76,7 +76,7 @@ def _queue(chapters) -> None:
 
 def start_in_background(items) -> None:
     """conftest calls this once the tests are collected: the blank chapters run in the grading
-    pool's background lane, beside the last chapters' classes (tests/test_grading.py)."""
+    pool's background lane, beside the grading (tests/test_grading.py)."""
     chapters = sorted({item.callspec.params["chapter"] for item in items
                        if hasattr(item, "callspec") and "chapter" in item.callspec.params})
     if chapters:
