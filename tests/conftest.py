@@ -48,23 +48,12 @@ def float64():
     set_floatx(before)
 
 
-@pytest.hookimpl(trylast=True)  # after pytest's own grouping of parametrized fixtures
-def pytest_collection_modifyitems(session, config, items):
-    """Run the test modules that read background work (those with ``start_in_background``,
-    below) after all the others, each keeping its order: the others then run while the
-    background grades, instead of after it while a core idles."""
-    waiting = {module for module in _modules_of(items)
-               if getattr(module, "start_in_background", None) is not None}
-    items[:] = ([item for item in items if getattr(item, "module", None) not in waiting] +
-                [item for item in items if getattr(item, "module", None) in waiting])
-
-
 def pytest_collection_finish(session):
     """Let a test module start slow preparation in the background once the tests are known.
 
     A module opts in with ``start_in_background(items)`` (called with its selected tests) and
     ``stop_background()`` (called when the session ends, also after a failure or Ctrl-C).
-    tests/test_grading.py grades its chapters' classes this way while the other files run.
+    tests/test_grading.py grades its chapters' classes this way while the earlier files run.
     """
     if session.config.option.collectonly:
         return

@@ -10,8 +10,7 @@ the class.
 ``COURSE_TEST_WORKERS`` (default 3, on CI's 2 cores: each class holds one worker asleep in
 its runaway answer for the per-cell timeout) is the cluster's size. The grading is most of
 the suite's time, so :class:`GradingPool` starts it in the background as soon as pytest has
-collected the tests and it overlaps the test files that do not read background work (conftest
-runs them first):
+collected the tests and it overlaps the test files that run before this one:
 
 ==========================  ================================================================
 student id                  submission
@@ -68,7 +67,7 @@ import tempfile
 import threading
 import time
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import datetime
 from pathlib import Path
 
@@ -421,7 +420,7 @@ class GradingPool:
     """Grades the selected chapters' classes in background threads, earliest chapter first.
 
     conftest's ``pytest_collection_finish`` starts it as soon as the tests are collected, so
-    the grading (most of the suite's time) overlaps the test files that conftest runs first.
+    the grading (most of the suite's time) overlaps the test files that run before this one.
     Each chapter is graded as an instructor grades it: released (``course release``, once for
     all chapters: :meth:`released`), then ``course autograde --scheduler --feedback`` on the
     session's :class:`GradingCluster` (the product's own parallel grading: prepared and
@@ -430,7 +429,7 @@ class GradingPool:
     While the earlier test files run, the cluster has one worker, leaving the other core to
     them; once a test here waits for a chapter, it gets ``WORKERS``. Other files' slow work
     joins in: other graded classes once every chapter has started (:meth:`in_background`),
-    commands that need no cluster, one at a time, from the start (:meth:`in_lane`)."""
+    commands that need no cluster once every class is graded (:meth:`after_the_classes`)."""
 
     def __init__(self, base: Path):
         self.base = base
@@ -584,16 +583,23 @@ class GradingPool:
                 self._running.discard(process)
         return subprocess.CompletedProcess(args, process.returncode, out, err)
 
-    def in_lane(self, name: str, args: list[str], cwd: Path) -> None:
-        """Queue a command that runs in the background from now on, one such command at a
-        time: work that needs no cluster (nbval, the blank Run All) then runs beside the
-        grading instead of alone after it."""
+    def after_the_classes(self, name: str, args: list[str], cwd: Path) -> None:
+        """Queue a command that runs in the background once every chapter's class submitted
+        so far is graded, one such command at a time: work that would otherwise run alone at
+        the end of the suite (nbval, the blank Run All) then shares the machine with the
+        tests after tests/test_grading.py, which leave a core mostly idle (waits, sleeps)."""
         with self._lock:
             if name in self.later:
                 return
             if self._lane is None:
-                self._lane = ThreadPoolExecutor(1, thread_name_prefix="lane")
-            self.later[name] = self._lane.submit(self._call, args, cwd)
+                self._lane = ThreadPoolExecutor(1, thread_name_prefix="after-the-classes")
+            chapters = list(self.jobs.values())
+
+            def run():
+                wait(chapters)
+                return self._call(args, cwd)
+
+            self.later[name] = self._lane.submit(run)
 
     def later_result(self, name: str) -> subprocess.CompletedProcess:
         """The finished command queued as ``name`` (it must have been queued)."""

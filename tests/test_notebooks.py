@@ -8,7 +8,7 @@
   images (figures) and widget model ids (``application/vnd.jupyter.widget-view+json``), so
   figures and widgets compare by their text form only (``<Figure size 640x480 with 1 Axes>``,
   the widget's repr), which is deterministic. One ``pytest --nbval`` process runs every
-  chapter, in the grading pool's background lane, beside the grading
+  chapter, in the grading pool's background lane once the classes are graded
   (tests/test_grading.py); each chapter's test reads its cells' outcomes from its report.
 - ``notebooks/`` is generated, never hand-edited: a fresh ``course release`` (nbgrader's
   ``generate_assignment`` of every chapter) in a scratch course must give the same files, byte
@@ -67,12 +67,12 @@ def _nbval_report() -> Path:
 
 def start_in_background(items) -> None:
     """conftest calls this once the tests are collected: nbval runs in the grading pool's
-    background lane, beside the grading (tests/test_grading.py)."""
+    background lane, after the chapters' classes are graded (tests/test_grading.py)."""
     chapters = sorted({item.callspec.params["chapter"] for item in items
                        if item.originalname == "test_solution_outputs_are_reproduced_by_nbval"
                        and item.callspec.params.get("chapter")})
     if chapters:
-        grading_pool().in_lane("nbval", _nbval_command(chapters, _nbval_report()),
+        grading_pool().after_the_classes("nbval", _nbval_command(chapters, _nbval_report()),
                                          COURSE)
 
 
@@ -83,7 +83,7 @@ def nbval_outcomes() -> dict[str, list[str]]:
     import xml.etree.ElementTree as ET
 
     if "nbval" not in grading_pool().later:
-        grading_pool().in_lane("nbval", _nbval_command(_chapters(), _nbval_report()),
+        grading_pool().after_the_classes("nbval", _nbval_command(_chapters(), _nbval_report()),
                                          COURSE)
     done = grading_pool().later_result("nbval")
     assert _nbval_report().exists(), (

@@ -69,14 +69,14 @@ def _out() -> Path:
 
 def _queue(chapters) -> None:
     _out().mkdir(parents=True, exist_ok=True)
-    grading_pool().in_lane(
+    grading_pool().after_the_classes(
         "run-all", [sys.executable, "-c", _RUN_ALL, str(_out()),
                     *[str(COURSE / "notebooks" / c) for c in chapters]], COURSE)
 
 
 def start_in_background(items) -> None:
     """conftest calls this once the tests are collected: the blank chapters run in the grading
-    pool's background lane, beside the grading (tests/test_grading.py)."""
+    pool's background lane, after the chapters' classes are graded (tests/test_grading.py)."""
     chapters = sorted({item.callspec.params["chapter"] for item in items
                        if hasattr(item, "callspec") and "chapter" in item.callspec.params})
     if chapters:
