@@ -601,8 +601,9 @@ class GradingPool:
 
             self.later[name] = self._lane.submit(run)
 
-    def later_result(self, name: str) -> subprocess.CompletedProcess:
-        """The finished command queued as ``name`` (it must have been queued)."""
+    def later_result(self, name: str, args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+        """The finished command queued as ``name`` (queued here if it was not)."""
+        self.after_the_classes(name, args, cwd)
         if self.jobs:  # it waits for the classes: grade them with every hand
             self.all_hands()
         return self.later[name].result()

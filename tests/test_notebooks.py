@@ -82,10 +82,8 @@ def nbval_outcomes() -> dict[str, list[str]]:
     did), from the background run (or from a run here, if nothing queued one)."""
     import xml.etree.ElementTree as ET
 
-    if "nbval" not in grading_pool().later:
-        grading_pool().after_the_classes("nbval", _nbval_command(_chapters(), _nbval_report()),
-                                         COURSE)
-    done = grading_pool().later_result("nbval")
+    done = grading_pool().later_result("nbval", _nbval_command(_chapters(), _nbval_report()),
+                                       COURSE)
     assert _nbval_report().exists(), (
         f"nbval wrote no report:\n{done.stdout[-4000:]}\n{done.stderr[-2000:]}")
     outcomes: dict[str, list[str]] = {}

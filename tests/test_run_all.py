@@ -67,11 +67,10 @@ def _out() -> Path:
     return grading_pool().base / "run-all"
 
 
-def _queue(chapters) -> None:
+def _command(chapters) -> list[str]:
     _out().mkdir(parents=True, exist_ok=True)
-    grading_pool().after_the_classes(
-        "run-all", [sys.executable, "-c", _RUN_ALL, str(_out()),
-                    *[str(COURSE / "notebooks" / c) for c in chapters]], COURSE)
+    return [sys.executable, "-c", _RUN_ALL, str(_out()),
+            *[str(COURSE / "notebooks" / c) for c in chapters]]
 
 
 def start_in_background(items) -> None:
@@ -80,14 +79,12 @@ def start_in_background(items) -> None:
     chapters = sorted({item.callspec.params["chapter"] for item in items
                        if hasattr(item, "callspec") and "chapter" in item.callspec.params})
     if chapters:
-        _queue(chapters)
+        grading_pool().after_the_classes("run-all", _command(chapters), COURSE)
 
 
 def _run_all(chapter: str):
     """The blank chapter as Run All left it (from the background run, queued here if none)."""
-    if "run-all" not in grading_pool().later:
-        _queue(CHAPTERS)
-    done = grading_pool().later_result("run-all")
+    done = grading_pool().later_result("run-all", _command(CHAPTERS), COURSE)
     path = _out() / f"{chapter}.ipynb"
     assert path.exists(), f"{chapter} was not run:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     error = _out() / f"{chapter}.error"
