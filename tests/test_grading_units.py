@@ -371,6 +371,30 @@ def test_a_kernel_that_fails_to_start_is_started_again(monkeypatch):
     assert failures == [1] and nb.cells[0].outputs[0].text == "42\n"
 
 
+def test_a_kernel_that_dies_before_it_answers_is_started_again(monkeypatch):
+    # a kernel that started and died before its first reply (a slow start under load, a
+    # crash): the retry needs a kernel manager whose ZMQ context the failed start's clean-up
+    # did not destroy (it was one, and the retry failed with "ZMQError: Operation not
+    # supported")
+    import os
+    import signal
+
+    from course_lib.grading import sandbox
+
+    start = sandbox.SandboxedKernelManager.start_kernel
+    killed = []
+
+    async def start_then_die(self, **kwargs):
+        await start(self, **kwargs)
+        if not killed:
+            killed.append(self.pid)
+            os.kill(self.pid, signal.SIGKILL)
+
+    monkeypatch.setattr(sandbox.SandboxedKernelManager, "start_kernel", start_then_die)
+    nb = _run_cells("print(6 * 7)")
+    assert len(killed) == 1 and nb.cells[0].outputs[0].text == "42\n"
+
+
 def test_a_notebook_that_fails_after_its_cells_started_is_not_run_twice(monkeypatch):
     calls = []
     original = Execute._run_student
@@ -625,6 +649,36 @@ def test_release_then_check_finds_failing_solutions_stale_and_extra_notebooks(ti
     problems = [str(p) for p in course.check(tiny_course, grade=False)]
     assert any("01_demo.ipynb is out of date" in p for p in problems), problems
     assert any(p.startswith("02_gone: in notebooks/ but not in solutions/") for p in problems)
+
+
+@pytest.mark.filterwarnings("ignore:Object of type")  # nbgrader's own SQLAlchemy noise
+def test_a_submission_that_cannot_be_graded_is_reported_and_the_others_are_graded(
+        tiny_course, tmp_path_factory, monkeypatch):
+    import zmq
+
+    from course_lib.grading import pipeline
+
+    nbformat.write(_exercise_notebook("return 2 * x"),
+                   tiny_course / "solutions" / "01_demo" / "01_demo.ipynb")
+    course.release(tiny_course)
+    folder = tmp_path_factory.mktemp("subs")
+    for student in ("alice", "bob"):
+        nbformat.write(_exercise_notebook("return 2 * x"), folder / f"{student}.ipynb")
+    execute = pipeline.execute
+
+    def broken_for_bob(job):
+        if job.student == "bob":
+            raise zmq.ZMQError(zmq.ENOTSUP)
+        return execute(job)
+
+    monkeypatch.setattr(pipeline, "execute", broken_for_bob)
+    lines = []
+    with pytest.raises(course.CourseError, match="could not grade: bob"):
+        course.autograde(tiny_course, "01_demo", folder, jobs=1, progress=lines.append)
+    assert "[1/2] alice: 1 / 1" in "\n".join(lines), lines
+    bob = next(line for line in lines if line.startswith("[2/2] bob"))
+    assert re.fullmatch(r"\[2/2\] bob: NOT GRADED \(ZMQError: Operation not supported, raised "
+                        r"at .*test_grading_units\.py:\d+\)", bob), bob
 
 
 def test_course_check_prints_what_matters_and_no_kernel_transport_warning():

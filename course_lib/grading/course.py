@@ -323,7 +323,7 @@ def autograde(root: str | Path, chapter: str, source: str | Path | None = None,
                 if isinstance(outcome, BaseException):
                     failures.append(student)
                     progress(f"[{done}/{n}] {student}: NOT GRADED ({type(outcome).__name__}: "
-                             f"{outcome})")
+                             f"{outcome}{_raised_at(outcome)})")
                     continue
                 with pipeline.deferred_interrupt(), lock, \
                         pipeline.UseExecuted.handing(outcome):
@@ -351,6 +351,15 @@ def autograde(root: str | Path, chapter: str, source: str | Path | None = None,
     if failures:
         raise CourseError(f"could not grade: {', '.join(failures)} (see above)")
     return scores
+
+
+def _raised_at(error: BaseException) -> str:
+    """Where ``error`` was raised (a Dask task's error keeps its worker's traceback), for the
+    instructor's bug report."""
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    return f", raised at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
 
 
 def feedback(root: str | Path, chapter: str, students: Iterable[str] | None = None,

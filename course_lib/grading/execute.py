@@ -403,15 +403,18 @@ class Execute(_StockExecute):
             hide = [p for p in (self._course_root(), str(submission.resolve())
                                 if submission else None) if p]
             hide += self.resources.get("course", {}).get("hide", [])
-            km = sandbox.SandboxedKernelManager(
-                scratch=str(run), workdir=str(work), hide=hide, memory_limit=self.memory_limit,
-                process_limit=self.process_limit, cpu_limit=self.submission_budget + 120,
-                kernel_name=self.kernel_name)
+
+            def manager():
+                return sandbox.SandboxedKernelManager(
+                    scratch=str(run), workdir=str(work), hide=hide,
+                    memory_limit=self.memory_limit, process_limit=self.process_limit,
+                    cpu_limit=self.submission_budget + 120, kernel_name=self.kernel_name)
             cwd = None
         else:
-            km = AsyncKernelManager(kernel_name=self.kernel_name)
+            def manager():
+                return AsyncKernelManager(kernel_name=self.kernel_name)
             cwd = str(work)
-        self.km, self.kc = await self._launch(km, cwd)
+        self.km, self.kc = await self._launch(manager, cwd)
         if not self.draw_figures:
             await self._silent(self.kc, _NO_PICTURES, self.startup_timeout)
 
@@ -429,7 +432,7 @@ class Execute(_StockExecute):
         else:
             work.mkdir()
         self.check_km, self.check_kc = await self._launch(
-            AsyncKernelManager(kernel_name=self.kernel_name), str(work))
+            lambda: AsyncKernelManager(kernel_name=self.kernel_name), str(work))
 
     async def _setup_check(self) -> None:
         source = self._source_dir()
@@ -447,9 +450,11 @@ class Execute(_StockExecute):
         await self._check_silent(import_prelude(source_nb))
         await self._connect_bridge()
 
-    async def _launch(self, km, cwd):
+    async def _launch(self, manager, cwd):
+        """Start a kernel made by ``manager()``, with a new manager for each attempt: a failed
+        start's clean-up destroys its manager's ZMQ context, on which no socket opens again."""
         for attempt in range(1, self.startup_attempts + 1):
-            kc = None
+            km, kc = manager(), None
             try:
                 kwargs = {"cwd": cwd} if cwd else {}
                 kwargs.update(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
