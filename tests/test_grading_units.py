@@ -681,6 +681,19 @@ def test_a_submission_that_cannot_be_graded_is_reported_and_the_others_are_grade
                         r"at .*test_grading_units\.py:\d+\)", bob), bob
 
 
+def test_reading_a_notebook_builds_no_iri_parser():
+    """jsonschema 4.24+ compiles an RFC 3987 grammar with lark when nbformat imports it: 1.1 s
+    of CPU in each grading process (pyproject.toml pins jsonschema below it)."""
+    import subprocess
+    import sys
+
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, nbformat, course_lib.grading.pipeline; "
+         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('lark', 'rfc3987_syntax')))"],
+        capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"
+
+
 def test_course_check_prints_what_matters_and_no_kernel_transport_warning():
     """`course check` grades a solution in the student and check kernels; ipykernel's
     "Kernel is running over TCP without encryption" (one per kernel started on TCP with its
