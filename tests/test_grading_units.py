@@ -219,6 +219,95 @@ def test_feedback_html_loads_no_mathjax_and_shows_mathml():
     assert "MathJax.Hub" in stock and re.search(r"<script[^>]*mathjax", stock, re.I)
 
 
+def _feedback_exporters(template="feedback"):
+    """A template (nbgrader's feedback one by default) rendered by HTMLExporter and by
+    FeedbackExporter, each new (with CleanFeedback, as generate_feedback runs them)."""
+    from pathlib import Path as _Path
+
+    import nbgrader
+    from nbconvert.exporters import HTMLExporter
+
+    from course_lib.grading.feedback import FeedbackExporter
+
+    formgrader = _Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+    config = Config()
+    config.HTMLExporter.template_name = template
+    config.HTMLExporter.extra_template_basedirs = [str(formgrader / "templates")]
+    config.HTMLExporter.extra_template_paths = [
+        str(formgrader / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
+    made = []
+    for cls in (HTMLExporter, FeedbackExporter):
+        exporter = cls(config=config)
+        exporter.register_preprocessor(CleanFeedback, enabled=True)
+        made.append(exporter)
+    return made
+
+
+def _feedback_notebook():
+    png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5"
+           "ErkJggg==")
+    code = new_code_cell("import numpy as np\nprint(np.arange(3))  # <b>not bold</b>", outputs=[
+        new_output("stream", name="stdout", text="[0 1 2]\n"),
+        new_output("stream", name="stderr", text="a warning\n"),
+        new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"}),
+        new_output("execute_result", execution_count=1, data={
+            "text/html": '<div class="jp-OutputArea-output">a table</div><img src="x.png">'
+                         '<img src="y.png" alt="a plot">',
+            "text/plain": "table"}),
+        new_output("error", ename="ValueError", evalue="bad", traceback=["Traceback", "bad"])])
+    markdown = new_markdown_cell("# Title\n\nText with $x^2$ and ![a digit](digit.png) and "
+                                 "<img src='z.png'>.")
+    nb = new_notebook(cells=[markdown, code, new_code_cell("x = 1")])
+    nb.metadata.language_info = {"name": "python", "pygments_lexer": "ipython3"}
+    return nb
+
+
+#: What nbgrader's GetGrades hands the feedback template.
+_FEEDBACK_RESOURCES = {"nbgrader": {"notebook": "01_demo", "score": 3.0, "max_score": 4.0,
+                                    "late_penalty": 0.0}}
+
+
+@pytest.mark.parametrize("template, focusable", [("feedback", 0), ("lab", 9)])
+def test_the_feedback_exporter_writes_the_page_htmlexporter_writes(template, focusable):
+    from bs4 import BeautifulSoup
+
+    stock_exporter, ours_exporter = _feedback_exporters(template)
+    nb = _feedback_notebook()
+    stock, _ = stock_exporter.from_notebook_node(copy.deepcopy(nb), _FEEDBACK_RESOURCES)
+    ours, _ = ours_exporter.from_notebook_node(copy.deepcopy(nb), _FEEDBACK_RESOURCES)
+    assert ours != stock  # not the same text (BeautifulSoup rewrites the markup)
+    stock_tree, our_tree = (BeautifulSoup(page, "html.parser") for page in (stock, ours))
+    assert our_tree == stock_tree  # the same elements, attributes and text
+    # what the comparison is about is there: focusable inputs and outputs (in JupyterLab's
+    # template, none in nbgrader's), described images
+    assert len(our_tree.select("[tabindex='0']")) == focusable
+    alts = [img.get("alt") for img in our_tree.select("img")]
+    assert len(alts) == 5 and alts.count("a plot") == 1 and alts.count("a digit") == 1
+    assert alts.count("No description has been provided for this image") == 3
+
+
+def test_the_feedback_exporter_compiles_its_templates_once_per_process(monkeypatch):
+    import jinja2
+
+    compiled = []
+    compile_ = jinja2.Environment.compile
+
+    def counting(self, *args, **kwargs):
+        compiled.append(1)
+        return compile_(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    stock, first = _feedback_exporters()
+    first.from_notebook_node(_feedback_notebook(), _FEEDBACK_RESOURCES)
+    compiled.clear()
+    stock.from_notebook_node(_feedback_notebook(), _FEEDBACK_RESOURCES)
+    assert len(compiled) >= 5  # HTMLExporter compiles the template and those it extends
+    compiled.clear()
+    _, second = _feedback_exporters()
+    page, _ = second.from_notebook_node(_feedback_notebook(), _FEEDBACK_RESOURCES)
+    assert compiled == [] and "Title" in page
+
+
 # --------------------------------------------------------------------------------------------
 # RestoreTestCells: where a missing test cell goes back, which duplicate answer counts
 # --------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ def configure(c, *, timeout: int | None = None, db_url: str | None = None) -> No
                                         GetGrades, LimitOutput, OverwriteCells,
                                         OverwriteKernelspec, SaveAutoGrades)
 
+    from .feedback import FeedbackExporter
     from .hintcost import CourseHints
     from .preprocessors import CleanFeedback, Execute, RestoreTestCells, StripHarmlessWarnings
 
@@ -73,3 +74,7 @@ def configure(c, *, timeout: int | None = None, db_url: str | None = None) -> No
     ]
     # Feedback: scores from the gradebook, then hide every test cell's code and traceback.
     c.GenerateFeedback.preprocessors = [GetGrades, CleanFeedback, CSSHTMLHeaderPreprocessor]
+    c.GenerateFeedback.exporter_class = FeedbackExporter  # HTMLExporter's page, sooner
+    # nbconvert validates the whole notebook after each preprocessor by default (8 passes for
+    # autograde's list): once, after the last, is the same check for a tenth of its time
+    c.Exporter.optimistic_validation = True
