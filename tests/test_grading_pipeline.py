@@ -89,6 +89,28 @@ def test_ctrl_c_waits_for_the_end_of_a_record():
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+class _InterruptedFinalizer:
+    """Ctrl-C pressed while Python runs this object's ``__del__``."""
+
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the handler runs here, inside __del__
+
+
+def test_ctrl_c_in_a_finalizer_is_noted_where_python_would_drop_it(monkeypatch):
+    # what Python does by itself: the KeyboardInterrupt raised inside __del__ goes to
+    # sys.unraisablehook ("Exception ignored in ...") and no further (a Dask future's __del__
+    # in the driver lost a Ctrl-C that way)
+    dropped = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda info: dropped.append(info.exc_type))
+    _InterruptedFinalizer()
+    assert dropped == [KeyboardInterrupt]
+    with pipeline.interrupts_noted() as pressed:
+        _InterruptedFinalizer()
+    assert pressed.is_set()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 _HOLDER = """
 import sys, time
 from course_lib.grading.gradebook import WriteLock

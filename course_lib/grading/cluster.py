@@ -43,8 +43,8 @@ class InProcess:
     def __exit__(self, *exc):
         return False
 
-    def run(self, students: Iterable[str], prepare: Callable[[str], pipeline.Job]
-            ) -> Iterator[tuple[str, object]]:
+    def run(self, students: Iterable[str], prepare: Callable[[str], pipeline.Job],
+            pressed=None) -> Iterator[tuple[str, object]]:
         for student in students:
             try:
                 yield student, pipeline.execute(prepare(student))
@@ -100,10 +100,13 @@ class DaskRunner:
         where = f"the Dask cluster at {self.scheduler}" if self.scheduler else "this machine"
         return f"{self.workers} Dask worker(s) on {where}"
 
-    def run(self, students: Iterable[str], prepare: Callable[[str], pipeline.Job]
-            ) -> Iterator[tuple[str, object]]:
+    def run(self, students: Iterable[str], prepare: Callable[[str], pipeline.Job],
+            pressed=None) -> Iterator[tuple[str, object]]:
         """Prepare and submit a few more submissions than there are workers, yield each as it
-        finishes: the first grades arrive while later submissions are still being prepared."""
+        finishes: the first grades arrive while later submissions are still being prepared.
+
+        ``pressed`` (from :func:`pipeline.interrupts_noted`, or None): once it is set, the
+        wait for the next result raises KeyboardInterrupt."""
         from distributed import as_completed
 
         todo = list(students)
@@ -124,6 +127,9 @@ class DaskRunner:
                     done.add(self.client.submit(pipeline.execute, job, key=key, pure=False))
                 if not done.count():
                     continue
+                while pressed is not None and not done.has_ready():
+                    if pressed.wait(0.05):
+                        raise KeyboardInterrupt
                 future = next(done)
                 student = owner.pop(future.key)
                 try:

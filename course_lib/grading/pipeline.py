@@ -231,16 +231,29 @@ def record_preprocessors(config) -> list:
 
 
 @contextmanager
-def deferred_interrupt():
-    """Ctrl-C during the block takes effect when it ends: a record is never cut in half."""
+def interrupts_noted():
+    """Ctrl-C during the block sets the event it yields instead of raising KeyboardInterrupt.
+
+    Python raises KeyboardInterrupt wherever the main thread happens to be, and one raised
+    inside a finalizer (a Dask future's ``__del__`` runs each time the driver lets go of a
+    finished one) is printed and dropped: the run goes on as if nothing was pressed. Code that
+    waits under this block looks at the event instead. Off the main thread (no signals
+    there) the event is never set."""
+    pressed = threading.Event()
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield pressed
         return
-    caught = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.set())
     try:
-        yield
+        yield pressed
     finally:
         signal.signal(signal.SIGINT, previous)
-    if caught:
+
+
+@contextmanager
+def deferred_interrupt():
+    """Ctrl-C during the block takes effect when it ends: a record is never cut in half."""
+    with interrupts_noted() as pressed:
+        yield
+    if pressed.is_set():
         raise KeyboardInterrupt
