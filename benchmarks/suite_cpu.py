@@ -13,7 +13,10 @@ seconds (``/proc/<pid>/stat``: user + system time); at the end it prints
 * CPU seconds per kind of process (a student kernel in the sandbox, a check kernel, the
   ``course autograde`` process, nbval, JupyterLab and Chromium, Dask, nbgrader's ``alembic``
   set-up of a new gradebook, pip, pytest itself, ...), told apart by command line and parent;
-* a timeline: per minute, how many cores were busy and the kinds that used them.
+* a timeline: per minute, how many cores were busy and the kinds that used them;
+* a yardstick: the CPU seconds of one fixed piece of pure-Python work, before and after. A
+  shared virtual machine runs at different speeds on different days (the same commit's CI
+  took 21.6 and 23.8 min), so two runs' CPU seconds compare only after dividing by it.
 
 A process that lives shorter than the interval is missed, and each loses its last interval:
 the kinds are a lower bound, the machine totals are exact. Processes already running when it
@@ -88,6 +91,16 @@ def _machine() -> tuple[int, int]:
     return sum(values) - values[3] - values[4], values[3] + values[4]  # busy, idle (+iowait)
 
 
+def _yardstick() -> float:
+    """CPU seconds of a fixed piece of work, the best of five (about 0.2 s each)."""
+    best = float("inf")
+    for _ in range(5):
+        start = time.process_time()
+        sum(i * i % 7 for i in range(2_000_000))
+        best = min(best, time.process_time() - start)
+    return best
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--interval", type=float, default=0.3, help="seconds between looks")
@@ -99,6 +112,7 @@ def main() -> int:
     if not os.path.exists("/proc/stat"):
         parser.error("needs Linux's /proc")
     hz = os.sysconf("SC_CLK_TCK")
+    yardstick0 = _yardstick()
     before = {pid: _read(pid) for pid in os.listdir("/proc") if pid.isdigit()}
     busy0, idle0 = _machine()
     start = time.monotonic()
@@ -119,6 +133,7 @@ def main() -> int:
         time.sleep(args.interval)
     busy1, idle1 = _machine()
     wall = time.monotonic() - start
+    yardstick1 = _yardstick()
 
     commands = {pid: entry[4] for (pid, _), entry in seen.items()}
     ppids = {pid: str(entry[0]) for (pid, _), entry in seen.items()}
@@ -141,6 +156,8 @@ def main() -> int:
     print(f"\n{' '.join(command)}: exit {child.returncode}, {wall / 60:.1f} min wall")
     print(f"machine: {(busy1 - busy0) / hz:.0f} CPU s busy, {(idle1 - idle0) / hz:.0f} s idle "
           f"on {os.cpu_count()} cores")
+    print(f"yardstick: {yardstick0:.3f} CPU s before, {yardstick1:.3f} after (the same work: "
+          f"divide two runs' CPU seconds by it to compare them)")
     print("\nCPU s  kind")
     for kind, seconds in totals.most_common():
         print(f"{seconds:6.0f}  {kind}")
