@@ -60,14 +60,15 @@ def as_array(value, name: str, func: str, *, dtype=None, ndim=None, shape_hint: 
     except (ValueError, TypeError) as exc:  # ragged lists and the like
         raise TypeError(f"{func}: argument '{name}' must be array-like with a regular shape, "
                         f"got {_describe(value)} ({exc})") from None
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number)
-                                   or arr.dtype == np.bool_):
+    # dtype kinds (b)ool, (i)nt, (u)nsigned, (f)loat, (c)omplex: the np.issubdtype tests at a
+    # tenth of their cost, which counts here, as every training step checks its arrays
+    if arr.dtype.kind not in "biufc":
         raise TypeError(f"{func}: argument '{name}' must contain numbers, got an array of "
                         f"dtype {arr.dtype}")
     if dtype is not None:
         arr = arr.astype(dtype, copy=False)
-    elif not np.issubdtype(arr.dtype, np.floating):
-        if not (allow_int and np.issubdtype(arr.dtype, np.integer)):
+    elif arr.dtype.kind != "f":
+        if not (allow_int and arr.dtype.kind in "iu"):
             arr = arr.astype(np.float64)
     if ndim is not None:
         check_ndim(arr, ndim, name, func, shape_hint)
@@ -107,7 +108,7 @@ def as_data_matrix(X, func: str, name: str = "X") -> np.ndarray:
 
 def check_finite(arr: np.ndarray, name: str, func: str) -> None:
     """Raise ``ValueError`` if ``arr`` holds NaN or infinity, saying how many and where."""
-    if np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.complexfloating):
+    if arr.dtype.kind in "fc":  # floating or complex
         # one sum, no temporary array: finite values give a finite sum unless it overflows,
         # and only then (or with NaN / infinity really there) is every value looked at
         with np.errstate(all="ignore"):  # an overflowing sum is not the caller's problem
@@ -202,7 +203,7 @@ def check_probabilities(arr: np.ndarray, name: str, func: str) -> None:
 def check_labels(arr, name: str, func: str, n_classes: int | None = None) -> np.ndarray:
     """Return ``arr`` as an int64 array of class labels 0..n_classes-1, else raise."""
     labels = as_array(arr, name, func, allow_int=True)
-    if np.issubdtype(labels.dtype, np.floating):
+    if labels.dtype.kind == "f":
         if not np.all(labels == np.round(labels)):
             raise ValueError(f"{func}: argument '{name}' must hold whole-number class labels, "
                              f"got non-integer values such as {labels[labels != np.round(labels)][0]}")
