@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import uuid
+from contextlib import nullcontext
 from typing import Callable, Iterable, Iterator
 
 from . import pipeline
@@ -42,6 +43,10 @@ class InProcess:
 
     def __exit__(self, *exc):
         return False
+
+    def interrupts(self):
+        """Python's own Ctrl-C: a submission runs in this process and must stop at once."""
+        return nullcontext()
 
     def run(self, students: Iterable[str], prepare: Callable[[str], pipeline.Job],
             pressed=None) -> Iterator[tuple[str, object]]:
@@ -91,6 +96,11 @@ class DaskRunner:
                     pass
         return False
 
+    def interrupts(self):
+        """Ctrl-C noted (:func:`pipeline.interrupts_noted`): this process only waits for the
+        workers and records, and :meth:`run` stops at the next result."""
+        return pipeline.interrupts_noted()
+
     @property
     def workers(self) -> int:
         return max(1, len(self.client.scheduler_info().get("workers", {})))
@@ -105,8 +115,8 @@ class DaskRunner:
         """Prepare and submit a few more submissions than there are workers, yield each as it
         finishes: the first grades arrive while later submissions are still being prepared.
 
-        ``pressed`` (from :func:`pipeline.interrupts_noted`, or None): once it is set, the
-        wait for the next result raises KeyboardInterrupt."""
+        ``pressed`` (from :meth:`interrupts`, or None): once it is set, the next result is
+        not taken: KeyboardInterrupt is raised instead."""
         from distributed import as_completed
 
         todo = list(students)
@@ -127,8 +137,10 @@ class DaskRunner:
                     done.add(self.client.submit(pipeline.execute, job, key=key, pure=False))
                 if not done.count():
                     continue
-                while pressed is not None and not done.has_ready():
-                    if pressed.wait(0.05):
+                if pressed is not None:
+                    while not (pressed.is_set() or done.has_ready()):
+                        pressed.wait(0.05)
+                    if pressed.is_set():
                         raise KeyboardInterrupt
                 future = next(done)
                 student = owner.pop(future.key)

@@ -15,7 +15,7 @@ import shutil
 import sys
 import tempfile
 import zipfile
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -315,17 +315,12 @@ def autograde(root: str | Path, chapter: str, source: str | Path | None = None,
 
     scores, failures, n = {}, [], len(students)
     try:
-        with cluster.runner(jobs, scheduler, submissions=n) as where, (
-                # in this process a submission runs here, and Ctrl-C must stop it at once;
-                # with Dask this process only waits and records, and notes Ctrl-C
-                nullcontext() if isinstance(where, cluster.InProcess)
-                else pipeline.interrupts_noted()) as pressed:
+        with cluster.runner(jobs, scheduler, submissions=n) as where, \
+                where.interrupts() as pressed:
             progress(f"grading {n} submission(s) of {chapter} {where.description}")
             for student, outcome in where.run(students,
                                               lambda s: pipeline.prepare(grader, chapter, s),
                                               pressed):
-                if pressed is not None and pressed.is_set():
-                    raise KeyboardInterrupt
                 done = len(scores) + len(failures) + 1
                 if isinstance(outcome, BaseException):
                     failures.append(student)

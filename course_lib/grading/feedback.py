@@ -59,14 +59,15 @@ class _SharedBytecode(BytecodeCache):
 _BYTECODE = _SharedBytecode()
 
 
-def mark_accessible(page: str) -> str:
+def mark_accessible(page: str) -> tuple[str, int]:
     """``page`` with ``tabindex="0"`` on each cell input and output inside the notebook element
-    and ``alt`` on each image without one, as ``HTMLExporter`` adds them."""
+    and ``alt`` on each image without one, as ``HTMLExporter`` adds them; and how many images
+    had no ``alt``."""
     notebook = _NOTEBOOK.search(page)
     if notebook:
         page = page[:notebook.start()] + _FOCUSABLE.sub(r'<div class="\1" tabindex="0"',
                                                         page[notebook.start():])
-    return _IMAGE_WITHOUT_ALT.sub(f'<img alt="{MISSING_ALT}"', page)
+    return _IMAGE_WITHOUT_ALT.subn(f'<img alt="{MISSING_ALT}"', page)
 
 
 class FeedbackExporter(HTMLExporter):
@@ -91,7 +92,7 @@ class FeedbackExporter(HTMLExporter):
         self.register_filter("filter_data_type", WidgetsDataTypeFilter(
             notebook_metadata=self._nb_metadata, parent=self, resources=resources))
         page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-        missing = len(_IMAGE_WITHOUT_ALT.findall(page))
+        page, missing = mark_accessible(page)
         if missing:
             self.log.warning("Alternative text is missing on %d image(s).", missing)
-        return mark_accessible(page), resources
+        return page, resources
