@@ -53,6 +53,9 @@ KINDS = [  # (kind, words that must all be in the command line), first match win
 def _kind(cmd: str, parents: list[str]) -> str:
     if not cmd:
         return "(no command line: a zombie or a kernel thread)"
+    if "course_lib.grading.forkserver" in cmd:  # a forked kernel keeps its parent's command
+        forked = bool(parents) and "course_lib.grading.forkserver" in parents[0]
+        return "check kernel (forked)" if forked else "check kernels' fork server"
     if "ipykernel_launcher" in cmd and "course-box" not in cmd:
         chain = " ".join(parents)
         for kind, words in [("check kernel", ["dask", "worker"]),

@@ -76,12 +76,14 @@ Limits (what this does not do)
 from __future__ import annotations
 
 import ast
+import asyncio
 import json
 import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from queue import Empty
 from time import monotonic
 
 import nbformat
@@ -96,6 +98,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute as _StockExecute
 
 from . import sandbox
+from .forkserver import ForkedKernelManager
 
 _BRIDGE = "_course_bridge_"
 #: Run in the student's kernel before its cells unless ``draw_figures``: a figure shown is kept
@@ -331,8 +334,6 @@ class Execute(_StockExecute):
         self._check_sources = check_kernel_sources(nb)
         try:
             if needs_check:  # both kernels start at once
-                import asyncio
-
                 await asyncio.gather(self._start_student(), self._start_check_kernel())
                 await self._setup_check()
             else:
@@ -359,8 +360,8 @@ class Execute(_StockExecute):
                 else:
                     await self._run_student(cell, index)
         finally:
-            await self._stop(self.km, self.kc)
-            await self._stop(self.check_km, self.check_kc)
+            await asyncio.gather(self._stop(self.km, self.kc),
+                                 self._stop(self.check_km, self.check_kc))
             shutil.rmtree(self._tmp, ignore_errors=True)
         return nb, resources
 
@@ -432,7 +433,7 @@ class Execute(_StockExecute):
         else:
             work.mkdir()
         self.check_km, self.check_kc = await self._launch(
-            lambda: AsyncKernelManager(kernel_name=self.kernel_name), str(work))
+            lambda: ForkedKernelManager(kernel_name=self.kernel_name), str(work))
 
     async def _setup_check(self) -> None:
         source = self._source_dir()
@@ -462,7 +463,7 @@ class Execute(_StockExecute):
                                       **kwargs)
                 kc = km.client()
                 kc.start_channels()
-                await ensure_async(kc.wait_for_ready(timeout=self.startup_timeout))
+                await _ready(kc, self.startup_timeout)
                 return km, kc
             except Exception as error:  # noqa: BLE001 (a port race, a slow start)
                 await self._stop(km, kc)
@@ -482,6 +483,10 @@ class Execute(_StockExecute):
         if km is None:
             return
         try:
+            process = getattr(km.provisioner, "process", None) if km.has_kernel else None
+            if process is not None:  # shutdown_kernel would look for its end every 0.1 s
+                process.kill()
+                process.wait(timeout=5)
             if km.has_kernel:
                 await ensure_async(km.shutdown_kernel(now=True))
         except Exception:  # noqa: BLE001
@@ -665,6 +670,34 @@ class Execute(_StockExecute):
     def _error(ename, evalue) -> NotebookNode:
         return nbformat.v4.new_output("error", ename=ename, evalue=evalue,
                                       traceback=[f"{ename}: {evalue}"])
+
+
+async def _ready(kc, timeout: float) -> None:
+    """Wait until the kernel answers ``kernel_info`` and its IOPub channel is subscribed.
+
+    jupyter_client's ``wait_for_ready`` does the same but waits 0.2 s for IOPub after a reply
+    and then 0.2 s more to empty it: on every kernel start, twice per submission, where a
+    kernel is ready in about 0.2 s. Replies and status messages left over from the extra
+    requests are harmless: everything after this waits for the answer to its own message id.
+    """
+    deadline = monotonic() + timeout
+    while monotonic() < deadline:
+        kc.kernel_info()
+        try:
+            reply = await ensure_async(kc.shell_channel.get_msg(timeout=1))
+        except Empty:
+            if not await ensure_async(kc.is_alive()):
+                raise RuntimeError("the kernel died before it answered") from None
+            continue
+        if reply.get("msg_type") != "kernel_info_reply":
+            continue
+        try:
+            await ensure_async(kc.iopub_channel.get_msg(timeout=0.05))
+        except Empty:  # IOPub subscribed after the kernel's status message: ask again
+            continue
+        kc._handle_kernel_info_reply(reply)
+        return
+    raise RuntimeError(f"the kernel did not answer within {timeout} s")
 
 
 def _copy_folder(source: Path, target: Path, limit: int) -> None:

@@ -22,6 +22,7 @@ limit counts the grader's own processes too.
 """
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import random
@@ -136,6 +137,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         scratch = os.path.realpath(self.scratch)
         home = os.path.join(scratch, "home")
         os.makedirs(home, exist_ok=True)
+        _give_font_cache(os.path.join(home, ".matplotlib"))
         self._chown(Path(scratch))
         nproc = self.process_limit
         if self.uid is None:  # our own uid: the limit must leave room for our own processes
@@ -195,6 +197,28 @@ class SandboxedKernelManager(AsyncKernelManager):
     def pid(self) -> int | None:
         process = getattr(self.provisioner, "process", None)
         return getattr(process, "pid", None)
+
+
+@functools.cache
+def _font_cache() -> tuple[str, ...]:
+    """Matplotlib's font list of this process (made now if it has none yet), or nothing."""
+    try:
+        from matplotlib import font_manager  # noqa: F401 (writes the list when it is missing)
+        import matplotlib
+    except Exception:  # noqa: BLE001 (no matplotlib: nothing to give)
+        return ()
+    return tuple(str(p) for p in Path(matplotlib.get_cachedir()).glob("fontlist-v*.json"))
+
+
+def _give_font_cache(folder: str) -> None:
+    """Put a copy of matplotlib's font list in the box's config folder: without it every boxed
+    kernel that imports pyplot scans the system's fonts again (0.15 s with Chromium's 380)."""
+    os.makedirs(folder, exist_ok=True)
+    for path in _font_cache():
+        try:
+            shutil.copy(path, folder)
+        except OSError:
+            continue
 
 
 def _tasks_of_this_user() -> int:
