@@ -589,6 +589,20 @@ def test_the_student_kernel_is_boxed(tmp_path):
     assert len(text) < 101_000 and "output cut" in text
 
 
+def test_the_boxed_kernel_finds_matplotlibs_font_list_instead_of_scanning_the_fonts(tmp_path):
+    # its home is new for every kernel: without a copy of the list, each one that imports
+    # pyplot scanned the system's fonts again
+    nb = _run_cells(
+        "import io, logging\n"
+        "log = io.StringIO()\n"
+        "logging.getLogger('matplotlib.font_manager').addHandler(logging.StreamHandler(log))\n"
+        "logging.getLogger('matplotlib.font_manager').setLevel(logging.INFO)\n"
+        "import matplotlib.font_manager\n"
+        "print('scanned' if 'generated new fontManager' in log.getvalue() else 'read', "
+        "len(matplotlib.font_manager.fontManager.ttflist) > 0)", path=tmp_path, timeout=30)
+    assert nb.cells[0].outputs[0].text == "read True\n"
+
+
 def test_grading_refuses_to_run_unboxed_without_the_flag():
     from course_lib.grading.execute import SandboxUnavailable
 
