@@ -77,6 +77,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import functools
 import json
 import os
 import shutil
@@ -124,8 +125,12 @@ def _is_answer(cell) -> bool:
     return cell.cell_type == "code" and utils.is_solution(cell)
 
 
+@functools.lru_cache(maxsize=4096)
 def _syntax_tree(source: str) -> ast.Module | None:
-    """A cell's syntax tree after IPython's transforms (a magic becomes a call), or None."""
+    """A cell's syntax tree after IPython's transforms (a magic becomes a call), or None.
+
+    Kept: a chapter's cells are the same in every submission, and each is read four times per
+    submission. Callers read the tree and never change it."""
     try:
         from IPython.core.inputtransformer2 import TransformerManager
 
