@@ -22,7 +22,8 @@ A "restorer" run before the checks can itself be patched. So no verdict is compu
   non-answer cells (so a chapter whose set-up cell is not read-only
   still gets its ``numpy`` and checks here, never the student's) and the names of
   ``course_lib.checks``. Its working folder is a copy of the chapter's *source* folder, never
-  the submission's. Before each test cell,
+  the submission's. It is forked from a process that imported IPython, NumPy and the checks
+  once (:mod:`~course_lib.grading.forkserver`), which halves its start. Before each test cell,
   :func:`course_lib.grading.bridge.prepare` binds the names the cell reads that the student's
   cells define (the answer's function, a demo cell's data) to copies of plain data or to
   proxies that call into the student kernel with plain data (see ``bridge`` and ``wire``: no
