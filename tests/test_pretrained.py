@@ -48,4 +48,7 @@ def test_the_script_makes_the_shipped_file(tmp_path):
     with np.load(tmp_path / "again.npz") as again, np.load(DIGITS04_WEIGHTS) as shipped:
         assert sorted(again.files) == sorted(shipped.files)
         for key in shipped.files:
-            np.testing.assert_array_equal(again[key], shipped[key])
+            # equal up to the last bits of float32: BLAS kernels for other processors (AVX-512
+            # against AVX2) add the products of a matrix product in another order, and the
+            # training carries those differences along (seen: 4e-7 at most, 6e-6 relative)
+            np.testing.assert_allclose(again[key], shipped[key], rtol=1e-4, atol=1e-5)
