@@ -185,3 +185,36 @@ def test_grading_runs_the_checks_in_a_forked_kernel(tmp_path):
     assert nb.cells[2].outputs[0].text == "True 4\n"
     assert isinstance(execute.check_km, ForkedKernelManager)
     assert isinstance(execute.check_km, AsyncKernelManager)
+
+
+def test_a_kernel_starts_with_the_modules_its_manager_asks_the_fork_server_for():
+    forkserver._SERVER._close()  # a new fork server, which has not imported `wave`
+
+    async def go():
+        plain, plain_c = await _start()
+        try:
+            assert await _value(plain_c, "'wave' in __import__('sys').modules") is False
+        finally:
+            await _stop(plain, plain_c)
+        km = ForkedKernelManager(kernel_name="python3", preload=["wave", "no_such_module"])
+        await km.start_kernel()
+        kc = km.client()
+        kc.start_channels()
+        await kc.wait_for_ready(timeout=60)
+        try:  # imported before the fork; a module that does not import is left to the kernel
+            assert await _value(kc, "'wave' in __import__('sys').modules") is True
+            assert await _value(kc, "6 * 7") == 42
+        finally:
+            await _stop(km, kc)
+
+    run_sync(go)()
+
+
+def test_the_modules_a_prelude_imports():
+    from course_lib.grading.execute import imported_modules
+
+    prelude = ("from course_lib.checks import check_close\n"
+               "try:\n    import numpy as np, scipy.stats\nexcept Exception:\n    pass\n"
+               "from . import local\nfrom sklearn.model_selection import KFold\nimport numpy\n")
+    assert imported_modules(prelude) == ["course_lib.checks", "numpy", "scipy.stats",
+                                         "sklearn.model_selection"]

@@ -614,33 +614,6 @@ def test_grading_refuses_to_run_unboxed_without_the_flag():
 # --------------------------------------------------------------------------------------------
 # Configuration
 # --------------------------------------------------------------------------------------------
-def test_cell_metadata_is_checked_with_its_schema_compiled_once(monkeypatch):
-    import jsonschema
-    from nbgrader.nbgraderformat import MetadataValidator, ValidationError
-
-    configure(Config())
-    checks = []
-    original = jsonschema.Draft4Validator.check_schema.__func__
-
-    def counted(cls, schema, *args, **kwargs):
-        checks.append(1)
-        return original(cls, schema, *args, **kwargs)
-
-    monkeypatch.setattr(jsonschema.Draft4Validator, "check_schema", classmethod(counted))
-    validator = MetadataValidator()
-    good = {"grade": True, "solution": False, "locked": True, "grade_id": "t", "points": 2,
-            "schema_version": 3}
-    for _ in range(50):
-        validator.validate_cell(new_code_cell("1", metadata={"nbgrader": dict(good)}))
-    assert len(checks) <= 1, f"the schema was checked {len(checks)} times for 50 cells"
-    bad = new_code_cell("1", metadata={"nbgrader": dict(good, points="two")})
-    with pytest.raises(ValidationError) as caught:
-        validator.validate_cell(bad)
-    with pytest.raises(jsonschema.ValidationError) as stock:  # what nbgrader itself raises
-        jsonschema.validate(bad.metadata["nbgrader"], validator.schema)
-    assert caught.value.message == stock.value.message and "'two'" in caught.value.message
-
-
 def test_configure_sets_the_timeout_and_the_gradebook(monkeypatch):
     monkeypatch.delenv("COURSE_GRADEBOOK_URL", raising=False)
     c = Config()

@@ -283,6 +283,20 @@ def import_prelude(source_nb) -> str:
     return "\n".join(lines) + "\n"
 
 
+def imported_modules(source: str) -> list[str]:
+    """The absolute module names that ``source``'s import statements load, in order."""
+    tree = _syntax_tree(source)
+    imports = [node for node in (ast.walk(tree) if tree is not None else [])
+               if isinstance(node, (ast.Import, ast.ImportFrom))]
+    names: list[str] = []
+    for node in sorted(imports, key=lambda node: (node.lineno, node.col_offset)):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module)
+    return list(dict.fromkeys(names))
+
+
 class Execute(_StockExecute):
     """Run a submission in a sandboxed student kernel and its checks in a check kernel."""
 
@@ -438,23 +452,34 @@ class Execute(_StockExecute):
                 "*.ipynb", ".ipynb_checkpoints", "__pycache__"))
         else:
             work.mkdir()
+        # the fork server imports the chapter's check modules once; each kernel then has them
+        preload = imported_modules(self._prelude())
         self.check_km, self.check_kc = await self._launch(
-            lambda: ForkedKernelManager(kernel_name=self.kernel_name), str(work))
+            lambda: ForkedKernelManager(kernel_name=self.kernel_name, preload=preload),
+            str(work))
+
+    def _source_notebook(self):
+        """The chapter's source notebook (the instructor's), or None; read once."""
+        if not hasattr(self, "_source_nb"):
+            self._source_nb = None
+            source, info = self._source_dir(), self.resources.get("nbgrader")
+            if info and source is not None:
+                path = source / f"{info['notebook']}.ipynb"
+                if path.exists():
+                    self._source_nb = nbformat.read(path, as_version=4)
+        return self._source_nb
+
+    def _prelude(self) -> str:
+        return import_prelude(self._source_notebook())
 
     async def _setup_check(self) -> None:
-        source = self._source_dir()
-        info = self.resources.get("nbgrader")
-        source_nb = None
-        if info and source is not None:
-            path = source / f"{info['notebook']}.ipynb"
-            if path.exists():
-                source_nb = nbformat.read(path, as_version=4)
+        source_nb = self._source_notebook()
         self._names = student_names(source_nb) if source_nb is not None else set()
         self._names -= set(CHECK_NAMES)
         await self._check_silent(f"import course_lib.grading.bridge as {_BRIDGE}")
         # the instructor's imports, from the source notebook: a chapter whose set-up cell is
         # not read-only still gets numpy, the checks and its classes here, never the student's
-        await self._check_silent(import_prelude(source_nb))
+        await self._check_silent(self._prelude())
         await self._connect_bridge()
 
     async def _launch(self, manager, cwd):

@@ -6,7 +6,12 @@ ipykernel, ZMQ, NumPy and the checks: about 0.6 of the 0.8 CPU seconds a check k
 per submission, the same work each time. A *fork server* does that work once per grading
 process: a child process that imports those modules and then waits; each check kernel is a
 ``fork()`` of it, which shares the imported modules copy-on-write and only runs the kernel's
-own start (reading its connection file, binding its sockets).
+own start (reading its connection file, binding its sockets). The first check kernel of a
+chapter also has the fork server import that chapter's check modules (the imports of
+:func:`~course_lib.grading.execute.import_prelude`: scikit-learn for some, 1.3 CPU s each time
+it was imported anew); every later kernel of that chapter starts with them. A module's state
+after import is then each kernel's own copy of the same state: a module that drew unseeded
+random numbers at import would hand every kernel the same draws.
 
 Only the **check kernel** is started this way. It only ever runs the instructor's code, so a
 kernel forked from the same parent as the kernel of another submission shares nothing with it
@@ -39,6 +44,7 @@ import sys
 import threading
 
 from jupyter_client.manager import AsyncKernelManager
+from traitlets import List, Unicode
 
 #: What the fork server imports before its first fork: what every check kernel loads.
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger",
@@ -53,9 +59,11 @@ _log = logging.getLogger(__name__)
 def serve(preload: list[str]) -> None:
     """Import the modules ``preload``, then fork a kernel for each request on stdin, until EOF.
 
-    A request is one JSON line ``{"argv": [...], "cwd": ..., "env": {...}}`` (``argv``: the
-    arguments after ``-m ipykernel_launcher``); the answer, on the pipe that was stdout, is
-    ``{"pid": N}`` once the kernel has its own session, or ``{"error": "..."}``.
+    A request is one JSON line ``{"argv": [...], "cwd": ..., "env": {...}, "preload": [...]}``
+    (``argv``: the arguments after ``-m ipykernel_launcher``; ``preload``: more modules to
+    import here first, once, e.g. the chapter's check module and what it needs); the answer,
+    on the pipe that was stdout, is ``{"pid": N}`` once the kernel has its own session, or
+    ``{"error": "..."}``.
     """
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]  # as ipykernel_launcher does: the kernel adds its own folder back
@@ -64,20 +72,31 @@ def serve(preload: list[str]) -> None:
     os.dup2(null, 1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the grader stops kernels, not Ctrl-C
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # finished kernels are reaped at once
-    import importlib
-
-    for name in preload:
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001 (the kernel imports it again, and says why)
-            pass
+    tried: set[str] = set()
+    _import(preload, tried)
     answers.write(json.dumps({"ready": os.getpid()}) + "\n")
     for line in sys.stdin:
         try:
             request = json.loads(line)
+            _import(request.get("preload", []), tried)
             answers.write(json.dumps({"pid": _fork_kernel(request, null)}) + "\n")
         except Exception as error:  # noqa: BLE001 (the grader then starts it itself)
             answers.write(json.dumps({"error": f"{type(error).__name__}: {error}"}) + "\n")
+
+
+def _import(names, tried: set[str]) -> None:
+    """Import each module of ``names`` not tried before (only instructor code asks: the
+    course's own modules and the libraries its checks use)."""
+    import importlib
+
+    for name in names:
+        if name in tried:
+            continue
+        tried.add(name)
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 (the kernel imports it again, and says why)
+            pass
 
 
 def _fork_kernel(request: dict, null: int) -> int:
@@ -134,12 +153,13 @@ class _ForkServer:
         self._lock = threading.Lock()
         self._process: subprocess.Popen | None = None
 
-    def spawn(self, argv: list[str], cwd: str, env: dict) -> int | None:
+    def spawn(self, argv: list[str], cwd: str, env: dict, preload=()) -> int | None:
         """The pid of a kernel forked with these arguments, or None (then launch it)."""
+        request = {"argv": argv, "cwd": cwd, "env": env, "preload": list(preload)}
         with self._lock:
             try:
                 process = self._running()
-                process.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n")
+                process.stdin.write(json.dumps(request) + "\n")
                 process.stdin.flush()
                 answer = self._answer(process)
             except (OSError, ValueError, RuntimeError) as error:
@@ -241,14 +261,17 @@ def _forkable(kernel_cmd: list[str]) -> bool:
 
 
 class ForkedKernelManager(AsyncKernelManager):
-    """An ``AsyncKernelManager`` whose kernel is forked by this process's fork server."""
+    """An ``AsyncKernelManager`` whose kernel is forked by this process's fork server, after
+    the fork server has imported the modules ``preload`` (once per fork server)."""
+
+    preload = List(Unicode(), help="Modules the fork server imports before it forks.")
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         pid = None
         if _forkable(list(kernel_cmd)):
             cwd = str(kw.get("cwd") or os.getcwd())
             env = {k: v for k, v in (kw.get("env") or os.environ).items()}
-            pid = _SERVER.spawn(list(kernel_cmd[3:]), cwd, env)
+            pid = _SERVER.spawn(list(kernel_cmd[3:]), cwd, env, self.preload)
         if pid is None:
             return await super()._async_launch_kernel(kernel_cmd, **kw)
         provisioner = self.provisioner
