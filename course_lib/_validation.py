@@ -112,7 +112,7 @@ def check_finite(arr: np.ndarray, name: str, func: str) -> None:
         # one sum, no temporary array: finite values give a finite sum unless it overflows,
         # and only then (or with NaN / infinity really there) is every value looked at
         with np.errstate(all="ignore"):  # an overflowing sum is not the caller's problem
-            if arr.size and np.isfinite(np.sum(arr)):
+            if arr.size and np.isfinite(np.add.reduce(arr, axis=None)):  # np.sum, unwrapped
                 return
         bad = ~np.isfinite(arr)
         if bad.any():
