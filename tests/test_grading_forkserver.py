@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import os
+import sys
 import time
 
 import pytest
@@ -163,11 +164,11 @@ def test_without_a_fork_server_the_kernel_is_launched(monkeypatch):
     run_sync(go)()
 
 
-def test_another_interpreters_kernel_is_launched(tmp_path):
+def test_another_interpreters_kernel_is_launched():
     # a kernel spec whose command is not this interpreter's ipykernel_launcher is not forked
     assert not forkserver._forkable(["/usr/bin/python3.9", "-m", "ipykernel_launcher", "-f", "x"])
-    assert not forkserver._forkable([os.sys.executable, "-m", "other_kernel", "-f", "x"])
-    assert forkserver._forkable([os.sys.executable, "-m", "ipykernel_launcher", "-f", "x"])
+    assert not forkserver._forkable([sys.executable, "-m", "other_kernel", "-f", "x"])
+    assert forkserver._forkable([sys.executable, "-m", "ipykernel_launcher", "-f", "x"])
 
 
 def test_grading_runs_the_checks_in_a_forked_kernel(tmp_path):

@@ -352,6 +352,10 @@ class Execute(_StockExecute):
         self.check_km = self.check_kc = None
         needs_check = any(_is_test(c) or _is_locked_code(c) for c in nb.cells)
         self._check_sources = check_kernel_sources(nb)
+        # this submission's chapter: an Execute may grade notebooks of several (nbgrader's own
+        # autograde keeps one preprocessor for all)
+        self._source_nb = self._read_source_notebook()
+        self._prelude = import_prelude(self._source_nb)
         try:
             if needs_check:  # both kernels start at once
                 await asyncio.gather(self._start_student(), self._start_check_kernel())
@@ -453,33 +457,28 @@ class Execute(_StockExecute):
         else:
             work.mkdir()
         # the fork server imports the chapter's check modules once; each kernel then has them
-        preload = imported_modules(self._prelude())
+        preload = imported_modules(self._prelude)
         self.check_km, self.check_kc = await self._launch(
             lambda: ForkedKernelManager(kernel_name=self.kernel_name, preload=preload),
             str(work))
 
-    def _source_notebook(self):
-        """The chapter's source notebook (the instructor's), or None; read once."""
-        if not hasattr(self, "_source_nb"):
-            self._source_nb = None
-            source, info = self._source_dir(), self.resources.get("nbgrader")
-            if info and source is not None:
-                path = source / f"{info['notebook']}.ipynb"
-                if path.exists():
-                    self._source_nb = nbformat.read(path, as_version=4)
-        return self._source_nb
-
-    def _prelude(self) -> str:
-        return import_prelude(self._source_notebook())
+    def _read_source_notebook(self):
+        """The chapter's source notebook (the instructor's), or None."""
+        source, info = self._source_dir(), self.resources.get("nbgrader")
+        if info and source is not None:
+            path = source / f"{info['notebook']}.ipynb"
+            if path.exists():
+                return nbformat.read(path, as_version=4)
+        return None
 
     async def _setup_check(self) -> None:
-        source_nb = self._source_notebook()
+        source_nb = self._source_nb
         self._names = student_names(source_nb) if source_nb is not None else set()
         self._names -= set(CHECK_NAMES)
         await self._check_silent(f"import course_lib.grading.bridge as {_BRIDGE}")
         # the instructor's imports, from the source notebook: a chapter whose set-up cell is
         # not read-only still gets numpy, the checks and its classes here, never the student's
-        await self._check_silent(self._prelude())
+        await self._check_silent(self._prelude)
         await self._connect_bridge()
 
     async def _launch(self, manager, cwd):
@@ -518,6 +517,9 @@ class Execute(_StockExecute):
             if process is not None:  # shutdown_kernel would look for its end every 0.1 s
                 process.kill()
                 process.wait(timeout=5)
+        except Exception:  # noqa: BLE001 (shutdown_kernel below still tries)
+            pass
+        try:
             if km.has_kernel:
                 await ensure_async(km.shutdown_kernel(now=True))
         except Exception:  # noqa: BLE001

@@ -25,7 +25,7 @@ import json
 import threading
 from collections import OrderedDict
 
-#: Engines kept, most recently used first out of the door last.
+#: Engines kept; beyond that the least recently used one is disposed of.
 ENGINES_KEPT = 32
 
 _engines: OrderedDict = OrderedDict()
