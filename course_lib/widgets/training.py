@@ -10,7 +10,8 @@ and metric, in ``history.history``::
 far): the loss panel shows ``loss`` and ``val_loss`` against the epoch number (1, 2, ..., as
 Keras prints them), the metric panel the metric and its ``val_`` twin, and a vertical line marks
 a chosen epoch. :class:`TrainingCurves` is a :class:`course_lib.callbacks.Callback` that keeps
-the history so far and redraws after each epoch, so the curves grow while ``fit`` runs; when
+the history so far and redraws as epochs end (at most every ``min_interval`` seconds, and
+always after the last), so the curves grow while ``fit`` runs; when
 training ends its epoch slider lets the student walk back through the epochs and read the
 values. :func:`plot_history` draws the finished history as an ordinary matplotlib figure, for
 the static copy of a notebook.
@@ -18,6 +19,7 @@ the static copy of a notebook.
 from __future__ import annotations
 
 import numbers
+import time
 
 import numpy as np
 from matplotlib.ticker import MaxNLocator
@@ -187,22 +189,35 @@ class TrainingCurves(Callback):
 
     ``model.fit(x, y, ..., callbacks=[TrainingCurves()])``: when training begins the callback
     shows its explorer (a ``course-widget`` container with an epoch slider, the read-out and the
-    picture) and redraws it after every epoch from the history so far, through
-    :func:`draw_training_curves`. After training, moving the slider marks an epoch and reads its
-    values. metric: the metric to draw (default: the model's first compiled metric).
+    picture) and redraws it from the history so far, through :func:`draw_training_curves`, when
+    an epoch ends at least ``min_interval`` seconds after the last redraw, and once more when
+    training ends. After training, moving the slider marks an epoch and reads its values.
+    metric: the metric to draw (default: the model's first compiled metric).
     display: show the explorer when training begins (tests pass False and read ``.widget``).
+    min_interval: seconds between redraws while training (0: after every epoch). A redraw
+    costs about 70 ms; a small network's epoch takes a few ms, so redrawing every epoch would
+    make drawing most of the training time, where four or five pictures a second look as live.
 
     ``history`` holds the values recorded so far (a dict of lists, as ``History.history``);
     ``widget`` is the container (None before the first ``fit``). Reusing the callback for a
     second ``fit`` starts a new picture in the same container.
     """
 
-    def __init__(self, metric=None, *, display=True, figsize=(8.0, 3.0), dpi=72):
+    def __init__(self, metric=None, *, display=True, figsize=(8.0, 3.0), dpi=72,
+                 min_interval=0.25):
         super().__init__()
         if metric is not None and not isinstance(metric, str):
             raise TypeError(f"TrainingCurves: argument 'metric' must be a metric name such as "
                             f"'accuracy' or None, got {_describe(metric)}")
+        if isinstance(min_interval, bool) or not isinstance(min_interval, numbers.Real):
+            raise TypeError(f"TrainingCurves: argument 'min_interval' must be a number of "
+                            f"seconds, got {_describe(min_interval)}")
+        if not min_interval >= 0:
+            raise ValueError(f"TrainingCurves: argument 'min_interval' must be >= 0 seconds, "
+                             f"got {min_interval!r}")
         self.metric = metric
+        self.min_interval = float(min_interval)
+        self._shown, self._drawn_at = 0, None   # epochs in the picture, and when it was drawn
         self.display = bool(display)
         self.figsize = figsize
         self.dpi = dpi
@@ -250,6 +265,7 @@ class TrainingCurves(Callback):
             else:
                 slider.value = 1      # redraws the empty panels
                 slider.max = 1
+        self._shown, self._drawn_at = 0, _clock()
 
     def on_epoch_end(self, epoch, logs=None):
         for key, value in (logs or {}).items():
@@ -257,12 +273,26 @@ class TrainingCurves(Callback):
         n = len(self.history.get("loss", []))
         if self.widget is None or n == 0:
             return
+        self.widget.controls["epoch"].max = n
+        if _clock() - self._drawn_at >= self.min_interval:
+            self._show_epoch(n)
+
+    def on_train_end(self, logs=None):
+        n = len(self.history.get("loss", []))
+        if self.widget is not None and n and self._shown != n:
+            self._show_epoch(n)
+
+    def _show_epoch(self, n):
         slider = self.widget.controls["epoch"]
-        slider.max = n
         if slider.value == n:
             self.widget.update()
         else:
             slider.value = n          # the slider's observer redraws
+        self._shown, self._drawn_at = n, _clock()
+
+
+#: The clock of :class:`TrainingCurves`' redraw interval (a module name, so tests can set it).
+_clock = time.monotonic
 
 
 def plot_history(history, metric=None, epoch=None, figsize=(8.0, 3.0)):

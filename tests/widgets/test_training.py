@@ -12,6 +12,7 @@ from course_lib.layers import Dense
 from course_lib.models import Sequential
 from course_lib.utils import set_random_seed
 from course_lib.widgets import WIDGET_CLASS, render_png
+from course_lib.widgets import training as training_module
 from course_lib.widgets.training import (TrainingCurves, draw_training_curves, history_dict,
                                          plot_history)
 
@@ -106,6 +107,10 @@ def test_bad_input_names_the_argument():
         draw_training_curves(Figure(), HIST, epoch=0)
     with pytest.raises(TypeError, match="'metric'"):
         TrainingCurves(metric=3)
+    with pytest.raises(TypeError, match="'min_interval'"):
+        TrainingCurves(min_interval="0.1")
+    with pytest.raises(ValueError, match="'min_interval'"):
+        TrainingCurves(min_interval=-1)
 
 
 def small_fit(callback, epochs=5):
@@ -129,7 +134,7 @@ def test_callback_redraws_after_every_epoch_and_records_what_fit_records():
             super().on_epoch_end(epoch, logs)
             pictures.append((self.widget.controls["epoch"].max, self.widget.image.value))
 
-    curves = Spy(display=False)
+    curves = Spy(display=False, min_interval=0)
     _, history = small_fit(curves, epochs=5)
     assert curves.history == history.history     # fit's own History, recorded independently
     assert [m for m, _ in pictures] == [1, 2, 3, 4, 5]
@@ -143,6 +148,52 @@ def test_callback_redraws_after_every_epoch_and_records_what_fit_records():
     assert box.image.value != before and "epoch 2 of 5" in box.readout.value
     np.testing.assert_allclose(
         lines_by_label(box.figure.axes[0])["training"].get_ydata(), history.history["loss"])
+
+
+def _drawn_epochs(curves):
+    """The slider's epoch at each new picture of ``curves``' explorer, from now on."""
+    drawn = []
+    curves.widget.image.observe(
+        lambda change: drawn.append(curves.widget.controls["epoch"].value), names="value")
+    return drawn
+
+
+def test_callback_redraws_at_most_every_min_interval_and_always_after_the_last_epoch(
+        monkeypatch):
+    # A clock that moves 0.1 s per epoch of the second fit: with min_interval=0.25 the picture
+    # is redrawn at the epochs 0.3 s after the last picture (3, then 6) and when training ends.
+    now = {"t": 0.0, "step": 0.0}
+    monkeypatch.setattr(training_module, "_clock", lambda: now["t"])
+
+    class Ticking(TrainingCurves):
+        def on_epoch_end(self, epoch, logs=None):
+            now["t"] += now["step"]
+            super().on_epoch_end(epoch, logs)
+
+    curves = Ticking(display=False, min_interval=0.25)
+    small_fit(curves, epochs=1)                   # builds the explorer; the clock stands still
+    now["step"] = 0.1
+    drawn = _drawn_epochs(curves)
+    _, history = small_fit(curves, epochs=7)
+    assert drawn == [1, 3, 6, 7]                  # 1: the empty panels of the new fit
+    box = curves.widget
+    assert box.controls["epoch"].max == 7 and "epoch 7 of 7" in box.readout.value
+    np.testing.assert_allclose(
+        lines_by_label(box.figure.axes[0])["training"].get_ydata(), history.history["loss"])
+
+
+def test_callback_that_never_had_time_to_redraw_still_shows_the_whole_run():
+    # A one-epoch second fit on a reused explorer: no redraw while training (an hour's
+    # interval), one when it ends, or the picture would keep the first fit's empty panels.
+    curves = TrainingCurves(display=False, min_interval=3600)
+    small_fit(curves, epochs=3)
+    drawn = _drawn_epochs(curves)
+    _, history = small_fit(curves, epochs=1)
+    assert drawn == [1, 1]                        # the empty panels, then epoch 1 of 1
+    assert "epoch 1 of 1" in curves.widget.readout.value
+    np.testing.assert_allclose(
+        lines_by_label(curves.widget.figure.axes[0])["training"].get_ydata(),
+        history.history["loss"])
 
 
 def test_callback_reused_for_a_second_fit_starts_a_new_picture():
