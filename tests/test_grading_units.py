@@ -603,6 +603,17 @@ def test_the_boxed_kernel_finds_matplotlibs_font_list_instead_of_scanning_the_fo
     assert nb.cells[0].outputs[0].text == "read True\n"
 
 
+def test_the_boxed_kernel_starts_without_the_debugger_and_imports_from_its_folder(tmp_path):
+    # ipykernel imports debugpy when it can: a quarter of a kernel's start, for a debugger
+    # nobody attaches to a graded kernel. A module beside the notebook must still import.
+    (tmp_path / "helper.py").write_text("ANSWER = 42\n")
+    nb = _run_cells(
+        "import sys\nprint(sys.modules.get('debugpy', 'absent'))",
+        "from helper import ANSWER\nprint(ANSWER)", path=tmp_path, timeout=30)
+    assert nb.cells[0].outputs[0].text == "None\n"
+    assert nb.cells[1].outputs[0].text == "42\n"
+
+
 def test_grading_refuses_to_run_unboxed_without_the_flag():
     from course_lib.grading.execute import SandboxUnavailable
 
