@@ -328,9 +328,9 @@ def _sparse_inputs(y_true, y_pred, from_logits, func: str):
     return one_hot, y_pred, from_logits
 
 
-def _categorical_value(y_true, y_pred, from_logits, c) -> float:
+def _categorical_value(y_true, y_pred, from_logits, c, log_p=None) -> float:
     if from_logits:
-        log_p = _log_softmax(y_pred)
+        log_p = _log_softmax(y_pred) if log_p is None else log_p
     else:
         # Keras rescales the scores to sum to 1 before clipping, so unnormalised rows still
         # give a cross-entropy.
@@ -339,12 +339,12 @@ def _categorical_value(y_true, y_pred, from_logits, c) -> float:
     return _reduce(-(y_true * log_p).sum(axis=-1), c)
 
 
-def _categorical_grad(y_true, y_pred, from_logits, c) -> np.ndarray:
+def _categorical_grad(y_true, y_pred, from_logits, c, log_p=None) -> np.ndarray:
     c = c[..., None]
     if from_logits:
         # d/dz of -sum_k y_k log softmax(z)_k is softmax(z) * sum(y) - y (sum(y) = 1 for
         # one-hot targets; soft targets need not sum to 1).
-        s = np.exp(_log_softmax(y_pred))
+        s = np.exp(_log_softmax(y_pred) if log_p is None else log_p)
         return c * (s * y_true.sum(axis=-1, keepdims=True) - y_true)
     total = y_pred.sum(axis=-1, keepdims=True)
     q = y_pred / total
@@ -354,6 +354,13 @@ def _categorical_grad(y_true, y_pred, from_logits, c) -> np.ndarray:
     # dq_j/dp_k = (delta_jk - q_j) / sum(p), so dl/dp_k = (g_k - sum_j g_j q_j) / sum(p).
     g = np.where(inside, -y_true / np.clip(q, low, high), y_pred.dtype.type(0))
     return c * (g - (g * q).sum(axis=-1, keepdims=True)) / total
+
+
+def _categorical_value_and_grad(y_true, y_pred, from_logits, c):
+    """Both at once, with one log-softmax of logits between them."""
+    log_p = _log_softmax(y_pred) if from_logits else None
+    return (_categorical_value(y_true, y_pred, from_logits, c, log_p),
+            _categorical_grad(y_true, y_pred, from_logits, c, log_p))
 
 
 def categorical_crossentropy(y_true, y_pred, *, sample_weight=None, from_logits=False):
@@ -408,6 +415,41 @@ def sparse_categorical_crossentropy_gradient(y_true, y_pred, *, sample_weight=No
     one_hot, y_pred, from_logits = _sparse_inputs(y_true, y_pred, from_logits, func)
     c = _batch_factors(sample_weight, y_pred.shape[:-1], y_pred.dtype, func)
     return _categorical_grad(one_hot, y_pred, from_logits, c)
+
+
+def _categorical_crossentropy_and_gradient(y_true, y_pred, *, sample_weight=None,
+                                           from_logits=False):
+    func = "categorical_crossentropy"
+    y_true, y_pred, from_logits = _categorical_inputs(y_true, y_pred, from_logits, func)
+    c = _batch_factors(sample_weight, y_pred.shape[:-1], y_pred.dtype, func)
+    return _categorical_value_and_grad(y_true, y_pred, from_logits, c)
+
+
+def _sparse_categorical_crossentropy_and_gradient(y_true, y_pred, *, sample_weight=None,
+                                                  from_logits=False):
+    func = "sparse_categorical_crossentropy"
+    one_hot, y_pred, from_logits = _sparse_inputs(y_true, y_pred, from_logits, func)
+    c = _batch_factors(sample_weight, y_pred.shape[:-1], y_pred.dtype, func)
+    return _categorical_value_and_grad(one_hot, y_pred, from_logits, c)
+
+
+#: Loss -> ``f(y_true, y_pred, *, sample_weight, from_logits) -> (L, dL/dy_pred)``, the inputs
+#: checked once (the cross-entropies' labels and one-hot targets are most of their work):
+#: what ``fit`` needs every step. Other losses pair their two functions (:func:`with_gradient`).
+_WITH_GRADIENT = {
+    categorical_crossentropy: _categorical_crossentropy_and_gradient,
+    sparse_categorical_crossentropy: _sparse_categorical_crossentropy_and_gradient,
+}
+
+
+def with_gradient(loss, gradient):
+    """``f(y_true, y_pred, **kw) -> (loss(...), gradient(...))`` for a pair from :func:`get`,
+    in one pass where this module has one."""
+    both = _WITH_GRADIENT.get(loss)
+    if both is not None:
+        return both
+    return lambda y_true, y_pred, **kw: (loss(y_true, y_pred, **kw),
+                                         gradient(y_true, y_pred, **kw))
 
 
 # --- Keras' short names and lookup --------------------------------------------------------

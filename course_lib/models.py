@@ -291,6 +291,7 @@ class Sequential:
                              f"gradient ({_describe(loss)}); use one of course_lib.losses' "
                              f"functions or its name")
         self.loss = self.loss_fn.__name__
+        self._loss_with_gradient = _losses.with_gradient(self.loss_fn, self.loss_gradient)
         if metrics is None:
             metrics = []
         if isinstance(metrics, str) or callable(metrics):
@@ -367,11 +368,9 @@ class Sequential:
     def _loss_and_output_grad(self, y, out, sample_weight):
         """L and dL/d(output), or dL/dz of the last layer when the gradient is fused."""
         if self._fused():
-            z = self.layers[-1].z
-            loss = self.loss_fn(y, z, sample_weight=sample_weight, from_logits=True)
-            return loss, self.loss_gradient(y, z, sample_weight=sample_weight, from_logits=True)
-        loss = self.loss_fn(y, out, sample_weight=sample_weight)
-        return loss, self.loss_gradient(y, out, sample_weight=sample_weight)
+            return self._loss_with_gradient(y, self.layers[-1].z, sample_weight=sample_weight,
+                                            from_logits=True)
+        return self._loss_with_gradient(y, out, sample_weight=sample_weight)
 
     def _forward_backward(self, x, y, sample_weight):
         out = x
@@ -384,6 +383,15 @@ class Sequential:
             grad = layer.backward(grad)
         grads = [g for layer in self.layers for g in layer.grads]
         return loss, grads, out
+
+    def _apply_gradients(self, grads):
+        """One optimizer step on the layers' own gradients (one per trainable weight, of its
+        shape and dtype), so the optimizer skips re-checking the lists every batch."""
+        optimizer = self.optimizer
+        if type(optimizer).apply_gradients is _optimizers.Optimizer.apply_gradients:
+            optimizer._step(self.trainable_weights, grads)
+        else:  # a subclass with an apply_gradients of its own: it gets its say
+            optimizer.apply_gradients(self.trainable_weights, grads)
 
     @_one_blas_thread
     def compute_gradients(self, x, y, sample_weight=None):
@@ -409,7 +417,7 @@ class Sequential:
         y = self._targets(y, x.shape[0], func)
         w = self._sample_weights(y, sample_weight, class_weight, func)
         loss, grads, out = self._forward_backward(x, y, w)
-        self.optimizer.apply_gradients(self.trainable_weights, grads)
+        self._apply_gradients(grads)
         values = [m(y, out) for m in self._resolved_metrics(y, out)]
         return loss if not values else [loss, *values]
 
@@ -595,7 +603,7 @@ class Sequential:
                 idx = order[step * batch_size:(step + 1) * batch_size]
                 xb, yb = x[idx], y[idx]
                 loss, grads, out = self._forward_backward(xb, yb, None if w is None else w[idx])
-                self.optimizer.apply_gradients(self.trainable_weights, grads)
+                self._apply_gradients(grads)
                 if metric_fns is None:
                     metric_fns = self._resolved_metrics(yb, out)
                 nb = len(idx)

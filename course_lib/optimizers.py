@@ -154,9 +154,6 @@ class Optimizer:
             if g.shape != param.shape:
                 raise ValueError(f"{func}: argument 'grads[{i}]' must have the shape of "
                                  f"params[{i}], {param.shape}, got {g.shape}")
-            # Computed in the parameter's dtype, as Keras does: float32 weights stay float32.
-            g = g.astype(param.dtype, copy=False)
-            check_finite(g, f"grads[{i}]", func)
             checked.append(g)
         return checked
 
@@ -170,10 +167,20 @@ class Optimizer:
         (``w[...] = new``) rather than replacing them, or their history starts afresh.
         Increments ``iterations`` by one.
         """
-        checked = self._check(params, grads)
+        self._step(params, self._check(params, grads))
+
+    def _step(self, params, grads) -> None:
+        """The update of ``apply_gradients`` once the lists are known to match (``fit`` calls it
+        directly with its layers' gradients): a gradient holding NaN or infinity is still
+        refused before any weight moves."""
+        func = f"{type(self).__name__}.apply_gradients"
+        # Computed in the parameter's dtype, as Keras does: float32 weights stay float32.
+        grads = [g.astype(w.dtype, copy=False) for w, g in zip(params, grads)]
+        for i, g in enumerate(grads):
+            check_finite(g, f"grads[{i}]", func)
         self._begin_step()
         lr_t = self.current_learning_rate
-        for param, g in zip(params, checked):
+        for param, g in zip(params, grads):
             self._update(param, g, lr_t)
         self.iterations += 1
 

@@ -242,6 +242,29 @@ def test_gradient_matches_finite_differences(name, shape, from_logits, weighted)
     assert rel_err(analytic, numeric) < 1e-6
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("name,shape,from_logits", GRADIENT_CASES)
+def test_loss_with_gradient_gives_the_pair_in_one_call(name, shape, from_logits, weighted):
+    # fit's one call per batch: the same numbers, to the bit, as the two functions apart
+    rng = np.random.default_rng(zlib.crc32(repr((name, shape, from_logits)).encode()))
+    loss, gradient = loss_pair(name)
+    y, p = _case(name, shape, rng, from_logits)
+    kwargs = {"from_logits": True} if from_logits else {}
+    if weighted:
+        kwargs["sample_weight"] = rng.uniform(0.0, 3.0, size=shape[0])
+    value, grad = L.with_gradient(loss, gradient)(y, p, **kwargs)
+    assert type(value) is float and value == loss(y, p, **kwargs)
+    np.testing.assert_array_equal(grad, gradient(y, p, **kwargs))
+    assert rel_err(grad, fd_gradient(lambda v: loss(y, v, **kwargs), p)) < 1e-6
+
+
+@pytest.mark.parametrize("name", CATEGORICAL)
+def test_loss_with_gradient_names_the_loss_in_its_errors(name):
+    both = L.with_gradient(*loss_pair(name))
+    with pytest.raises(ValueError, match=f"^{name}: argument 'y_true'"):
+        both(np.array([0, 5]), np.full((2, 3), 1 / 3))
+
+
 def test_gradients_by_hand():
     # MSE, targets (1, 2), predictions (2, 4), N = 2: dL/dp = 2 (p - y) / 2 = (1, 2)
     np.testing.assert_allclose(L.mse_gradient([1.0, 2.0], [2.0, 4.0]), [1.0, 2.0])

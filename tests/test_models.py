@@ -770,3 +770,44 @@ def test_class_weight_missing_class_only_in_the_validation_part_is_fine():
     x = np.random.default_rng(0).normal(size=(6, 2))
     y = np.array([0, 1, 0, 1, 2, 2])  # class 2 only in the last third, held out
     model.fit(x, y, class_weight={0: 1.0, 1: 2.0}, validation_split=1 / 3, verbose=0)
+
+
+def test_fit_calls_an_optimizer_subclass_own_apply_gradients():
+    # fit skips apply_gradients' checks for the layers' own gradients, but an optimizer that
+    # overrides apply_gradients must still be the one that moves the weights
+    calls = []
+
+    class Logged(SGD):
+        def apply_gradients(self, params, grads):
+            calls.append([g.shape for g in grads])
+            super().apply_gradients(params, grads)
+
+    set_random_seed(0)
+    model = Sequential([Dense(3, activation="relu", input_shape=(2,)), Dense(1)])
+    model.compile(optimizer=Logged(learning_rate=0.1), loss="mse")
+    x = np.random.default_rng(0).normal(size=(10, 2))
+    before = [w.copy() for w in model.get_weights()]
+    model.fit(x, x.sum(axis=1), batch_size=5, epochs=2, verbose=0)
+    model.train_on_batch(x, x.sum(axis=1))
+    assert calls == [[(2, 3), (3,), (3, 1), (1,)]] * 5
+    assert all(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+
+
+def test_fit_refuses_a_step_on_nan_gradients_before_any_weight_moves():
+    set_random_seed(0)
+    model = Sequential([Dense(2, input_shape=(2,)), Dense(1)])
+    model.compile(optimizer=SGD(learning_rate=0.1), loss="mse")
+    last = model.layers[-1]
+    backward = last.backward
+
+    def poisoned(*args, **kwargs):  # a NaN in the last layer's kernel gradient
+        out = backward(*args, **kwargs)
+        last.grads[0][0, 0] = np.nan
+        return out
+
+    last.backward = poisoned
+    before = [w.copy() for w in model.get_weights()]
+    with pytest.raises(ValueError, match=r"'grads\[2\]' contains 1 NaN"):
+        model.fit(np.ones((2, 2)), np.array([0.0, 1.0]), batch_size=2, epochs=1, verbose=0)
+    for a, b in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(a, b)
