@@ -308,6 +308,32 @@ def test_the_feedback_exporter_compiles_its_templates_once_per_process(monkeypat
     assert compiled == [] and "Title" in page
 
 
+def test_the_feedback_exporter_colours_each_code_cell_once_per_process(monkeypatch):
+    # the instructor's cells read the same on every student's page: coloured once
+    import pygments
+
+    from course_lib.grading.feedback import _RememberedHighlight
+
+    monkeypatch.setattr(_RememberedHighlight, "done", {})
+    coloured = []
+    highlight = pygments.highlight
+
+    def counting(code, lexer, formatter, *args):
+        coloured.append(code)
+        return highlight(code, lexer, formatter, *args)
+
+    monkeypatch.setattr(pygments, "highlight", counting)
+    _, exporter = _feedback_exporters()
+    pages, base = [], _feedback_notebook()
+    for answer in ("x = 1", "x = 2", "x = 1"):  # three students, two different answers
+        nb = copy.deepcopy(base)
+        nb.cells[2].source = answer
+        pages.append(exporter.from_notebook_node(nb, _FEEDBACK_RESOURCES)[0])
+    assert sorted(coloured) == sorted([base.cells[1].source, "x = 1", "x = 2"])
+    assert pages[0] == pages[2] and pages[0] != pages[1]
+    assert "x</span> <span class=\"o\">=</span> <span class=\"mi\">2" in pages[1]
+
+
 # --------------------------------------------------------------------------------------------
 # RestoreTestCells: where a missing test cell goes back, which duplicate answer counts
 # --------------------------------------------------------------------------------------------

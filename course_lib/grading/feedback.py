@@ -9,6 +9,9 @@ student again (1.5 s a page on one core, measured on chapter 12):
   so a template is compiled once per process. Jinja keys the cache by the template's name and
   checks its source's checksum, so a changed template (CleanFeedback's offline ``mathjax``
   macro is one) is compiled anew, never served stale;
+- colouring the code (about a third of a page): every code cell of a chapter but the
+  student's answers reads the same on every student's page, so :class:`_RememberedHighlight`
+  colours each source once per process;
 - re-reading the finished page with BeautifulSoup only to mark it up for keyboard and
   screen-reader users (about 0.6 s: a page has thousands of tags, most of them the syntax
   colouring's). :func:`mark_accessible` adds the same attributes with a few patterns over the
@@ -59,6 +62,29 @@ class _SharedBytecode(BytecodeCache):
 _BYTECODE = _SharedBytecode()
 
 
+class _RememberedHighlight(Highlight2HTML):
+    """nbconvert's code colouring, each (source, language, options) coloured once per process.
+
+    The page's markup depends on nothing else: the cell's metadata only through its
+    ``magics_language``, which is part of the key."""
+
+    #: Coloured sources, shared by every exporter; emptied when it grows past ``limit``
+    #: entries (a class of a few hundred students stays far below).
+    done: dict = {}
+    limit = 20_000
+
+    def __call__(self, source, language=None, metadata=None):
+        options = tuple(sorted((k, repr(v)) for k, v in self.extra_formatter_options.items()))
+        key = (source, language or self.pygments_lexer,
+               (metadata or {}).get("magics_language"), options)
+        html = self.done.get(key)
+        if html is None:
+            if len(self.done) >= self.limit:
+                self.done.clear()
+            html = self.done[key] = super().__call__(source, language, metadata)
+        return html
+
+
 def mark_accessible(page: str) -> tuple[str, int]:
     """``page`` with ``tabindex="0"`` on each cell input and output inside the notebook element
     and ``alt`` on each image without one, as ``HTMLExporter`` adds them; and how many images
@@ -71,8 +97,9 @@ def mark_accessible(page: str) -> tuple[str, int]:
 
 
 class FeedbackExporter(HTMLExporter):
-    """``HTMLExporter`` with its templates compiled once per process and its accessibility
-    markup added without re-parsing the page (see the module docstring).
+    """``HTMLExporter`` with its templates compiled and its code coloured once per process,
+    and its accessibility markup added without re-parsing the page (see the module
+    docstring).
 
     Configured by the ``HTMLExporter`` section of the config, as the exporter it replaces."""
 
@@ -87,7 +114,7 @@ class FeedbackExporter(HTMLExporter):
         info = nb.metadata.get("language_info", {})
         lexer = info.get("pygments_lexer", info.get("name", None))
         self.register_filter("highlight_code", self.filters.get(
-            "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            "highlight_code", _RememberedHighlight(pygments_lexer=lexer, parent=self)))
         resources = self._init_resources(resources)
         self.register_filter("filter_data_type", WidgetsDataTypeFilter(
             notebook_metadata=self._nb_metadata, parent=self, resources=resources))
