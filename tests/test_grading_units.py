@@ -640,6 +640,20 @@ def test_the_boxed_kernel_starts_without_the_debugger_and_imports_from_its_folde
     assert nb.cells[1].outputs[0].text == "42\n"
 
 
+def test_the_graded_kernel_sends_no_widget_messages_and_draws_no_explorer_pictures(tmp_path):
+    # nobody watches a graded kernel: widgets' comms send nothing, explorers make no PNG, and
+    # their drawing functions still run
+    nb = _run_cells(
+        "import ipywidgets as widgets\n"
+        "from course_lib.widgets import build_explorer\n"
+        "slider = widgets.IntSlider(value=1)\n"
+        "box = build_explorer({'a': slider}, lambda fig, a: f'a is {a}')\n"
+        "slider.value = 2\n"
+        "print(type(slider.comm).__name__, len(box.image.value), box.readout.value)",
+        path=tmp_path, timeout=30)
+    assert nb.cells[0].outputs[0].text == "DummyComm 0 a is 2\n"
+
+
 def test_grading_refuses_to_run_unboxed_without_the_flag():
     from course_lib.grading.execute import SandboxUnavailable
 

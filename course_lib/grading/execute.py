@@ -41,6 +41,9 @@ rebuilt in a temporary folder, which the box hides along with the course folder.
 
 Figures are not drawn unless ``draw_figures``: no grade depends on a picture, and drawing
 them was about a sixth of a chapter's grading time; a shown figure is kept as its text form.
+Nobody watches a graded kernel's widgets either: they talk to no frontend, and the course's
+explorers skip rasterising their pictures (their drawing functions, and the student's code
+they call, still run).
 
 Bounded cost
 ------------
@@ -99,14 +102,21 @@ from nbgrader import utils
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute as _StockExecute
 
+from ..widgets._base import HEADLESS_ENV
 from . import sandbox
 from .forkserver import ForkedKernelManager
 
 _BRIDGE = "_course_bridge_"
 #: Run in the student's kernel before its cells unless ``draw_figures``: a figure shown is kept
-#: as its text form (``<Figure size 640x480 with 1 Axes>``) instead of being drawn to a PNG.
+#: as its text form (``<Figure size 640x480 with 1 Axes>``) instead of being drawn to a PNG;
+#: widgets get comms that send nothing (their state messages were a third of a chapter's
+#: messages, for no frontend), and explorers draw no pictures (``HEADLESS_ENV``).
 _NO_PICTURES = ("get_ipython().display_formatter.formatters['image/png'].enabled = False\n"
-                "get_ipython().display_formatter.formatters['image/svg+xml'].enabled = False\n")
+                "get_ipython().display_formatter.formatters['image/svg+xml'].enabled = False\n"
+                "import comm as _course_comm, os as _course_os\n"
+                "_course_comm.create_comm = _course_comm.DummyComm\n"
+                f"_course_os.environ[{HEADLESS_ENV!r}] = '1'\n"
+                "del _course_comm, _course_os\n")
 
 
 class SandboxUnavailable(RuntimeError):

@@ -2,7 +2,7 @@
 import ipywidgets as widgets
 import pytest
 
-from course_lib.widgets._base import as_range, build_explorer, find_artist
+from course_lib.widgets._base import HEADLESS_ENV, as_range, build_explorer, find_artist
 
 
 def test_build_explorer_draws_once_then_on_every_change():
@@ -32,6 +32,29 @@ def test_build_explorer_draws_once_then_on_every_change():
     # Both controls are laid out in the container, before the read-out and the picture.
     assert box.children[-1] is box.image and box.children[-2] is box.readout
     assert list(box.children[0].children) == list(controls.values())
+
+
+def test_a_headless_explorer_draws_and_reads_out_without_making_pictures(monkeypatch):
+    # a graded kernel: nobody sees the picture, but the drawing function (and the student's
+    # code it calls) runs on every move as it would in JupyterLab
+    monkeypatch.setenv(HEADLESS_ENV, "1")
+    calls = []
+
+    def draw(fig, a):
+        ax = fig.axes[0] if fig.axes else fig.add_subplot()
+        ax.set_title(f"a = {a}")
+        calls.append(a)
+        return f"a = {a}"
+
+    slider = widgets.IntSlider(value=1, min=0, max=5)
+    box = build_explorer({"a": slider}, draw)
+    slider.value = 3
+    assert calls == [1, 3] and box.readout.value == "a = 3"
+    assert box.figure.axes[0].get_title() == "a = 3"
+    assert bytes(box.image.value) == b""
+    monkeypatch.setenv(HEADLESS_ENV, "0")  # anything but "1": pictures again
+    slider.value = 4
+    assert bytes(box.image.value).startswith(b"\x89PNG")
 
 
 def test_a_drawing_without_readout_leaves_it_empty():
