@@ -662,7 +662,10 @@ class Execute(_StockExecute):
         return value.get("data", {}).get("text/plain")
 
     async def _silent(self, kc, source: str, seconds) -> bool:
-        msg_id = kc.execute(source, silent=True, store_history=False, allow_stdin=False)
+        # stop_on_error=False: after a failing request ipykernel aborts the requests that
+        # reach it before it has caught up (a race under load); each of these stands alone
+        msg_id = kc.execute(source, silent=True, store_history=False, allow_stdin=False,
+                            stop_on_error=False)
         reply = await self._wait(kc, msg_id, seconds)
         return bool(reply) and reply["content"].get("status") == "ok"
 
