@@ -417,28 +417,24 @@ def sparse_categorical_crossentropy_gradient(y_true, y_pred, *, sample_weight=No
     return _categorical_grad(one_hot, y_pred, from_logits, c)
 
 
-def _categorical_crossentropy_and_gradient(y_true, y_pred, *, sample_weight=None,
-                                           from_logits=False):
-    func = "categorical_crossentropy"
-    y_true, y_pred, from_logits = _categorical_inputs(y_true, y_pred, from_logits, func)
-    c = _batch_factors(sample_weight, y_pred.shape[:-1], y_pred.dtype, func)
-    return _categorical_value_and_grad(y_true, y_pred, from_logits, c)
+def _with_gradient(inputs, func: str):
+    """The loss ``func`` and its gradient from one check of the inputs (``inputs``: its
+    ``_categorical_inputs`` or ``_sparse_inputs``)."""
+    def both(y_true, y_pred, *, sample_weight=None, from_logits=False):
+        y_true, y_pred, from_logits = inputs(y_true, y_pred, from_logits, func)
+        c = _batch_factors(sample_weight, y_pred.shape[:-1], y_pred.dtype, func)
+        return _categorical_value_and_grad(y_true, y_pred, from_logits, c)
 
-
-def _sparse_categorical_crossentropy_and_gradient(y_true, y_pred, *, sample_weight=None,
-                                                  from_logits=False):
-    func = "sparse_categorical_crossentropy"
-    one_hot, y_pred, from_logits = _sparse_inputs(y_true, y_pred, from_logits, func)
-    c = _batch_factors(sample_weight, y_pred.shape[:-1], y_pred.dtype, func)
-    return _categorical_value_and_grad(one_hot, y_pred, from_logits, c)
+    return both
 
 
 #: Loss -> ``f(y_true, y_pred, *, sample_weight, from_logits) -> (L, dL/dy_pred)``, the inputs
 #: checked once (the cross-entropies' labels and one-hot targets are most of their work):
 #: what ``fit`` needs every step. Other losses pair their two functions (:func:`with_gradient`).
 _WITH_GRADIENT = {
-    categorical_crossentropy: _categorical_crossentropy_and_gradient,
-    sparse_categorical_crossentropy: _sparse_categorical_crossentropy_and_gradient,
+    categorical_crossentropy: _with_gradient(_categorical_inputs, "categorical_crossentropy"),
+    sparse_categorical_crossentropy: _with_gradient(_sparse_inputs,
+                                                    "sparse_categorical_crossentropy"),
 }
 
 

@@ -11,9 +11,8 @@ far): the loss panel shows ``loss`` and ``val_loss`` against the epoch number (1
 Keras prints them), the metric panel the metric and its ``val_`` twin, and a vertical line marks
 a chosen epoch. :class:`TrainingCurves` is a :class:`course_lib.callbacks.Callback` that keeps
 the history so far and redraws as epochs end (at most every ``min_interval`` seconds, and
-always after the last), so the curves grow while ``fit`` runs; when
-training ends its epoch slider lets the student walk back through the epochs and read the
-values. :func:`plot_history` draws the finished history as an ordinary matplotlib figure, for
+always after the last), so the curves grow while ``fit`` runs; when training ends its epoch
+slider lets the student walk back through the epochs and read the values. :func:`plot_history` draws the finished history as an ordinary matplotlib figure, for
 the static copy of a notebook.
 """
 from __future__ import annotations
@@ -24,7 +23,7 @@ import time
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from .._validation import _describe, check_int
+from .._validation import _describe, check_int, check_nonnegative
 from ..callbacks import Callback
 from ._base import build_explorer, find_artist, mark_live
 
@@ -209,14 +208,9 @@ class TrainingCurves(Callback):
         if metric is not None and not isinstance(metric, str):
             raise TypeError(f"TrainingCurves: argument 'metric' must be a metric name such as "
                             f"'accuracy' or None, got {_describe(metric)}")
-        if isinstance(min_interval, bool) or not isinstance(min_interval, numbers.Real):
-            raise TypeError(f"TrainingCurves: argument 'min_interval' must be a number of "
-                            f"seconds, got {_describe(min_interval)}")
-        if not min_interval >= 0:
-            raise ValueError(f"TrainingCurves: argument 'min_interval' must be >= 0 seconds, "
-                             f"got {min_interval!r}")
         self.metric = metric
-        self.min_interval = float(min_interval)
+        self.min_interval = float(check_nonnegative(min_interval, "min_interval",
+                                                    "TrainingCurves"))
         self._shown, self._drawn_at = 0, None   # epochs in the picture, and when it was drawn
         self.display = bool(display)
         self.figsize = figsize
