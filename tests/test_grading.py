@@ -585,16 +585,14 @@ class GradingPool:
 
     def after_the_classes(self, name: str, args: list[str], cwd: Path) -> None:
         """Queue a command that runs in the background once every chapter's class submitted
-        so far is graded, two such commands at a time: work that would otherwise run alone at
+        so far is graded, one such command at a time: work that would otherwise run alone at
         the end of the suite (nbval, the blank Run All) then shares the machine with the
-        tests after tests/test_grading.py, which leave a core mostly idle (waits, sleeps).
-        Two, not one: one after the other, the second kept its test waiting half a minute
-        at the end of the suite with a core idle."""
+        tests after tests/test_grading.py, which leave a core mostly idle (waits, sleeps)."""
         with self._lock:
             if name in self.later:
                 return
             if self._lane is None:
-                self._lane = ThreadPoolExecutor(2, thread_name_prefix="after-the-classes")
+                self._lane = ThreadPoolExecutor(1, thread_name_prefix="after-the-classes")
             chapters = list(self.jobs.values())
 
             def run():
